@@ -1,0 +1,361 @@
+"""Find, read, validate and cache the knowledge base, and derive searchable country facts.
+
+The bundled ``data/faq.json`` is the one canonical copy. A wheel carries it inside the
+package (``c5cli/data/faq.json``); an editable install or a source checkout reads it from
+the repository's top-level ``data/``. ``--data FILE`` or ``C5_DATA`` points at any other
+file in the same format.
+
+A file is validated (JSON Schema plus cross-references) and indexed once; the result is
+cached under the user's cache directory, keyed by a hash of the file's bytes, so any change
+to the file invalidates it. A missing, stale or corrupt cache is rebuilt, never fatal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import marshal
+import os
+import sys
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Iterator
+
+from . import matching
+from .errors import DataError, ExitCode
+
+DATA_ENV = "C5_DATA"
+CACHE_ENV = "C5_CACHE_DIR"
+CACHE_FORMAT = 3  # bump when the cached structure or the matcher's index changes
+_PACKAGE_DIR = Path(__file__).resolve().parent
+SCHEMA_PATH = _PACKAGE_DIR / "schema.json"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation problem, located by a JSON path such as ``$.faq[3].sources[0]``."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+def bundled_data_path() -> Path:
+    """The bundled file: inside the installed package, else the source tree's ``data/``."""
+    packaged = _PACKAGE_DIR / "data" / "faq.json"
+    if packaged.is_file():
+        return packaged
+    return _PACKAGE_DIR.parent.parent / "data" / "faq.json"
+
+
+def resolve_data_path(explicit: str | None = None) -> Path:
+    """``--data`` wins over ``C5_DATA``, which wins over the bundled file."""
+    chosen = explicit or os.environ.get(DATA_ENV)
+    return Path(chosen).expanduser() if chosen else bundled_data_path()
+
+
+def cache_dir() -> Path:
+    """``C5_CACHE_DIR``, else ``$XDG_CACHE_HOME/c5``, else ``~/.cache/c5``."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "c5"
+
+
+def load_schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise DataError(f"{path}: data file not found", ExitCode.DATA_MISSING) from None
+    except IsADirectoryError:
+        raise DataError(f"{path}: is a directory, not a data file", ExitCode.DATA_MISSING) from None
+    except OSError as error:
+        raise DataError(f"{path}: cannot read data file ({error.strerror})", ExitCode.DATA_MISSING) from None
+
+
+def parse_json(path: Path, raw: bytes) -> Any:
+    """Parse bytes as UTF-8 JSON, turning every failure into one located message."""
+    if not raw.strip():
+        raise DataError(f"{path}: data file is empty", ExitCode.DATA_NOT_JSON)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DataError(
+            f"{path}: not a UTF-8 text file (undecodable byte at offset {error.start})", ExitCode.DATA_NOT_JSON
+        ) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DataError(
+            f"{path}: not valid JSON at line {error.lineno}, column {error.colno} ({error.msg})",
+            ExitCode.DATA_NOT_JSON,
+        ) from None
+    except RecursionError:
+        raise DataError(f"{path}: JSON nested too deeply", ExitCode.DATA_NOT_JSON) from None
+
+
+def _json_path(parts: Iterator[Any] | list[Any]) -> str:
+    path = "$"
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path
+
+
+def schema_problems(data: Any) -> list[Problem]:
+    """Every JSON Schema violation, in document order."""
+    from jsonschema import Draft202012Validator  # only paid for on a cache miss or `validate`
+
+    validator = Draft202012Validator(load_schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    return [Problem(_json_path(e.absolute_path), _short(e.message)) for e in errors]
+
+
+def _short(message: str, limit: int = 160) -> str:
+    return message if len(message) <= limit else message[: limit - 1] + "…"
+
+
+def cross_reference_problems(data: dict[str, Any]) -> list[Problem]:
+    """What a schema cannot say: unique ids, known source ids, no alias on two entries."""
+    problems: list[Problem] = []
+    source_ids: set[str] = set()
+    for i, source in enumerate(data.get("sources", [])):
+        if source["id"] in source_ids:
+            problems.append(Problem(f"$.sources[{i}].id", f"duplicate source id {source['id']!r}"))
+        source_ids.add(source["id"])
+
+    seen_ids: dict[str, str] = {}
+    seen_aliases: dict[str, str] = {}
+    cited: set[str] = set()
+
+    def claim_id(identifier: str, where: str) -> None:
+        if identifier in seen_ids:
+            problems.append(Problem(where, f"duplicate id {identifier!r} (also at {seen_ids[identifier]})"))
+        else:
+            seen_ids[identifier] = where
+
+    def check_refs(refs: list[str], where: str) -> None:
+        for j, ref in enumerate(refs):
+            cited.add(ref)
+            if ref not in source_ids:
+                problems.append(Problem(f"{where}[{j}]", f"unknown source id {ref!r}"))
+
+    for i, entry in enumerate(data.get("faq", [])):
+        claim_id(entry["id"], f"$.faq[{i}].id")
+        check_refs(entry["sources"], f"$.faq[{i}].sources")
+        for j, alias in enumerate(entry["aliases"]):
+            key = " ".join(matching.normalize(alias).split())
+            if key in seen_aliases and seen_aliases[key] != entry["id"]:
+                problems.append(
+                    Problem(f"$.faq[{i}].aliases[{j}]", f"alias {alias!r} is also used by {seen_aliases[key]!r}")
+                )
+            seen_aliases.setdefault(key, entry["id"])
+    for i, country in enumerate(data.get("countries", [])):
+        claim_id(country["id"], f"$.countries[{i}].id")
+        for derived in country_documents(country):
+            if derived["id"] != country["id"]:
+                claim_id(derived["id"], f"$.countries[{i}] (derived fact {derived['id']!r})")
+        check_refs(country["sources"], f"$.countries[{i}].sources")
+        if "population" in country:
+            check_refs([country["population"]["source"]], f"$.countries[{i}].population.source")
+        for j, mineral in enumerate(country["minerals"]):
+            check_refs(mineral["sources"], f"$.countries[{i}].minerals[{j}].sources")
+    for i, milestone in enumerate(data.get("timeline", [])):
+        check_refs(milestone["sources"], f"$.timeline[{i}].sources")
+    for i, source in enumerate(data.get("sources", [])):
+        if source["id"] not in cited:
+            problems.append(Problem(f"$.sources[{i}]", f"source {source['id']!r} is never cited"))
+    return problems
+
+
+def find_problems(data: Any) -> list[Problem]:
+    """Schema problems first; cross-references only once the shape is right."""
+    problems = schema_problems(data)
+    return problems or cross_reference_problems(data)
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def country_documents(country: dict[str, Any]) -> list[dict[str, Any]]:
+    """Searchable fact entries derived from a country record, so `ask` answers "capital of X"."""
+    name, cid = country["name"], country["id"]
+    sources = country["sources"]
+    spellings = [name, country["official_name"], *country.get("aliases", ())]
+    profile = [f"{name} ({country['official_name']}): capital {country['capital']}"]
+    docs = []
+
+    def add(fact: str, question: str, aliases: list[str], answer: str, refs: list[str], as_of: str | None = None) -> None:
+        doc = {"id": f"{cid}-{fact}" if fact else cid, "question": question, "aliases": aliases,
+               "answer": answer, "sources": refs, "tags": ["country", name.casefold()]}
+        if as_of:
+            doc["as_of"] = as_of
+        docs.append(doc)
+
+    add("capital", f"What is the capital of {name}?",
+        [f"{name} capital city", f"{country['capital']} capital", f"capital city of {name}"],
+        f"The capital of {name} is {country['capital']}.", sources)
+    add("codes", f"What are the ISO country codes of {name}?",
+        [f"{name} iso code", f"{name} country code", country["iso2"], country["iso3"]],
+        f"{name}'s ISO 3166-1 codes are {country['iso2']} (alpha-2), {country['iso3']} (alpha-3)"
+        + (f" and {country['iso_numeric']} (numeric)." if "iso_numeric" in country else "."), sources)
+    if "currency" in country:
+        currency = country["currency"]
+        profile.append(f"currency {currency['name']} ({currency['code']})")
+        add("currency", f"What currency does {name} use?",
+            [f"{name} currency", f"{name} money", currency["code"], f"{currency['name']} currency"],
+            f"{name} uses the {currency['name']} (ISO 4217 code {currency['code']}).", sources)
+    if "head_of_state" in country:
+        leader = country["head_of_state"]
+        profile.append(f"{leader['title'].lower()} {leader['name']} (as of {leader['as_of']})")
+        add("leader", f"Who is the head of state of {name}?",
+            [f"{leader['title']} of {name}", f"{name} leader", f"who runs {name}", leader["name"]],
+            f"{name}'s head of state is {leader['title']} {leader['name']} (as of {leader['as_of']}).",
+            sources, leader["as_of"])
+    if "population" in country:
+        population = country["population"]
+        profile.append(f"population {population['value']:,} ({population['as_of']})")
+        note = f" {_sentence(population['note'])}" if population.get("note") else ""
+        add("population", f"What is the population of {name}?",
+            [f"{name} population", f"how many people live in {name}", f"{name} inhabitants"],
+            f"{name} had a population of {population['value']:,} as of {population['as_of']}.{note}",
+            [population["source"]], population["as_of"])
+    if "area_km2" in country:
+        note = f" {_sentence(country['area_note'])}" if country.get("area_note") else ""
+        add("area", f"How big is {name} (area)?",
+            [f"area of {name}", f"{name} size in square kilometres", f"{name} surface area"],
+            f"{name} covers about {country['area_km2']:,} km².{note}", sources)
+    minerals = ", ".join(m["name"] for m in country["minerals"])
+    if minerals:
+        profile.append(f"headline minerals {minerals}")
+    add("", f"{name}: country profile", [*spellings, f"{name} profile", f"facts about {name}"],
+        "; ".join(profile) + ".", sources)
+    return docs
+
+
+@dataclass
+class KnowledgeBase:
+    """A loaded, validated knowledge base and its search index."""
+
+    path: Path
+    data: dict[str, Any]
+    index: dict[str, Any]
+
+    @cached_property
+    def documents(self) -> list[dict[str, Any]]:
+        """FAQ entries first, then the facts derived from each country."""
+        docs = [dict(entry, kind="faq") for entry in self.data["faq"]]
+        for country in self.countries:
+            docs.extend(dict(doc, kind="country") for doc in country_documents(country))
+        return docs
+
+    @property
+    def countries(self) -> list[dict[str, Any]]:
+        return self.data.get("countries", [])
+
+    @property
+    def timeline(self) -> list[dict[str, Any]]:
+        return sorted(self.data.get("timeline", []), key=lambda m: m["date"])
+
+    @cached_property
+    def sources_by_id(self) -> dict[str, dict[str, Any]]:
+        return {source["id"]: source for source in self.data["sources"]}
+
+    @cached_property
+    def documents_by_id(self) -> dict[str, dict[str, Any]]:
+        return {doc["id"]: doc for doc in self.documents}
+
+    def cite(self, source_ids: list[str]) -> list[dict[str, Any]]:
+        """The full source records for a list of source ids, in order."""
+        return [self.sources_by_id[s] for s in source_ids]
+
+    def country_names(self) -> dict[str, str]:
+        """Every spelling a user may type for a country, mapped to the country id."""
+        names: dict[str, str] = {}
+        for country in self.countries:
+            for spelling in (country["id"], country["name"], country["official_name"], country["iso2"],
+                             country["iso3"], country.get("iso_numeric", ""), *country.get("aliases", ())):
+                if spelling:
+                    names[spelling] = country["id"]
+        return names
+
+    def mineral_names(self) -> dict[str, str]:
+        """Mineral spellings (with and without a plural s) mapped to the canonical name."""
+        names: dict[str, str] = {}
+        for country in self.countries:
+            for mineral in country["minerals"]:
+                canonical = mineral["name"]
+                names[canonical] = canonical
+                names[canonical.removesuffix("s")] = canonical
+        return names
+
+    def country(self, country_id: str) -> dict[str, Any]:
+        return next(c for c in self.countries if c["id"] == country_id)
+
+    def holders(self, mineral: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """(country, mineral record) for every country that lists this mineral."""
+        return [(c, m) for c in self.countries for m in c["minerals"] if m["name"] == mineral]
+
+
+def _cache_file(path: Path) -> Path:
+    digest = hashlib.blake2b(str(path.resolve()).encode(), digest_size=12).hexdigest()
+    return cache_dir() / f"kb-{digest}.marshal"
+
+
+def _read_cache(cache_file: Path, fingerprint: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The cached (data, index) if it matches this file's bytes; anything odd means a miss."""
+    try:
+        with open(cache_file, "rb") as handle:
+            cached = marshal.load(handle)
+        if cached["format"] == CACHE_FORMAT and cached["fingerprint"] == fingerprint:
+            return cached["data"], cached["index"]
+    except Exception:  # a corrupt or foreign cache file is just a miss
+        return None
+    return None
+
+
+def _write_cache(cache_file: Path, fingerprint: str, data: dict[str, Any], index: dict[str, Any]) -> None:
+    """Write atomically (temp file, then rename); a read-only cache dir only costs speed."""
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache_file.with_name(f"{cache_file.name}.{os.getpid()}.tmp")
+        with open(temporary, "wb") as handle:
+            marshal.dump({"format": CACHE_FORMAT, "fingerprint": fingerprint, "data": data, "index": index}, handle)
+        os.replace(temporary, cache_file)
+    except (OSError, ValueError):
+        try:
+            temporary.unlink(missing_ok=True)
+        except (OSError, UnboundLocalError):
+            pass
+
+
+def load(path: Path) -> KnowledgeBase:
+    """Load a knowledge base, validated and indexed, from the cache when the file is unchanged."""
+    raw = read_bytes(path)
+    fingerprint = hashlib.blake2b(raw, digest_size=20).hexdigest() + f":{sys.version_info[:2]}"
+    cache_file = _cache_file(path)
+    cached = _read_cache(cache_file, fingerprint)
+    if cached is not None:
+        data, index = cached
+        return KnowledgeBase(path, data, index)
+    data = parse_json(path, raw)
+    problems = find_problems(data)
+    if problems:
+        more = f" (and {len(problems) - 1} more; run `c5 validate {path}`)" if len(problems) > 1 else ""
+        raise DataError(f"{path}: invalid knowledge base: {problems[0]}{more}", ExitCode.DATA_INVALID)
+    kb = KnowledgeBase(path, data, {})
+    kb.index = matching.build_index(kb.documents)
+    _write_cache(cache_file, fingerprint, data, kb.index)
+    return kb
+
+
+def validate_file(path: Path) -> list[Problem]:
+    """Every problem in a file, for `c5 validate`; raises DataError if it cannot be parsed at all."""
+    return find_problems(parse_json(path, read_bytes(path)))

@@ -1,0 +1,357 @@
+"""Pure matching: text normalisation, a BM25F index, confidence scoring and name resolution.
+
+Nothing here does I/O. The index is built from plain documents (dicts with ``id``,
+``question``, ``aliases``, ``answer`` and ``tags``) and is itself made of plain lists and
+dicts, so the knowledge module can cache it with ``marshal``.
+
+Why not a plain fuzzy scorer: whole-string scorers reward short shared fragments and give
+off-topic questions 50-58 points. Instead each query word is weighed by how rare it is in
+the knowledge base (IDF), a document is ranked by BM25F over its question, aliases,
+answer and tags, and confidence is the share of the query's information that the
+document explains, blended with how completely the query restates one of the document's
+own phrasings. An unknown word (say "GDP" or "Corvette") carries the weight of the rarest
+word, so it drags confidence down instead of being ignored.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+#: Field weights for BM25F: a word in a question or alias says more than one in an answer.
+FIELD_WEIGHTS = {"question": 3.0, "aliases": 3.0, "answer": 1.0, "tags": 1.0}
+BM25_K1 = 1.2
+BM25_B = 0.5
+#: Minimum confidence (0-100) to answer; calibrated on tests/eval/questions.jsonl.
+ANSWER_THRESHOLD = 68.0
+#: If the runner-up scores within this many points of the winner, both are shown.
+AMBIGUITY_MARGIN = 1.0
+#: Share of confidence from query coverage; the rest is phrase coverage.
+QUERY_COVERAGE_SHARE = 0.7
+#: A typo-corrected word counts for this much of a correctly spelled one.
+CORRECTION_DISCOUNT = 0.9
+#: Only this many distinct query words are considered (bounds work on huge input).
+MAX_QUERY_TERMS = 48
+CANDIDATES = 50
+
+STOP_WORDS = frozenset(
+    """a about actually all also am an and any anything are as at be been being but by can
+    could de did do does doing done for from get give go going had has have having hello
+    help hey hi how i if in info information into is it its just know let like me mean
+    might more most much my need no not now of on one or our out please really s say
+    says should show so some something stuff tell than that the their them then there
+    these they thing things this those to too u want was we were what whats when where
+    which while who whom whose why will with would wonder you your exactly explain
+    describe briefly quick quickly details detail regarding concerning""".split()
+)
+
+#: Spellings folded to one token before matching, in both documents and queries.
+TOKEN_SYNONYMS = {
+    "dialog": "dialogue",
+    "usa": "us",
+    "america": "us",
+    "american": "us",
+    "americans": "us",
+    "united": "us",
+    "kazak": "kazakh",
+    "km2": "area",
+    "km": "area",
+    "sq": "area",
+    "prez": "president",
+    "aluminum": "aluminium",
+}
+#: Abbreviations expanded to the words they stand for.
+TOKEN_EXPANSIONS = {
+    "cmd": ("critical", "mineral", "dialogue"),
+    "ree": ("rare", "earth"),
+    "rees": ("rare", "earth"),
+    "eo": ("executive", "order"),
+    "unga": ("un", "general", "assembly"),
+}
+
+_DOMAIN_REWRITES = (
+    # "C5 + 1", "c5 plus one", "C-5+1", "c 5+1" -> "c5+1"; the same for B5+1.
+    (re.compile(r"\b([cb])\s*-?\s*5\s*(?:\+|plus)\s*(?:1|one)\b"), r"\g<1>5+1"),
+    # URL-style "c51" and "c5-1".
+    (re.compile(r"\b([cb])5-?1\b"), r"\g<1>5+1"),
+    (re.compile(r"\bu\.s\.a?\.?"), "us "),
+    (re.compile(r"['\u2019]s\b"), ""),
+    (re.compile(r"['\u2019`]"), ""),
+)
+_TOKEN = re.compile(r"[a-z0-9]+(?:\+[a-z0-9]+)*\+?")
+
+
+def _fold(token: str) -> str:
+    """Fold common English inflections so "minerals", "chaired" and "countries" match their stems."""
+    if len(token) <= 3 or not token.isalpha():
+        return token
+    if token.endswith("ies") and len(token) > 4:
+        token = token[:-3] + "y"
+    elif token.endswith("sses"):
+        token = token[:-2]
+    elif token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        token = token[:-1]
+    if token.endswith("ing") and len(token) > 5:
+        token = token[:-3]
+    elif token.endswith("ed") and len(token) > 5:
+        token = token[:-2]
+    if token.endswith("e") and len(token) > 4:
+        token = token[:-1]
+    return token
+
+
+def normalize(text: str) -> str:
+    """Lower-case, strip accents and rewrite domain spellings such as "C5 plus 1"."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    for pattern, replacement in _DOMAIN_REWRITES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def tokenize(text: str, *, keep_stop_words: bool = False) -> list[str]:
+    """Split text into folded match tokens; domain tokens like ``c5+1`` survive intact."""
+    tokens: list[str] = []
+    for raw in _TOKEN.findall(normalize(text)):
+        raw = TOKEN_SYNONYMS.get(raw, raw)
+        for word in TOKEN_EXPANSIONS.get(raw, (raw,)):
+            if keep_stop_words or word not in STOP_WORDS:
+                tokens.append(_fold(TOKEN_SYNONYMS.get(word, word)))
+    return tokens
+
+
+def document_fields(document: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The searchable text of a document, by BM25F field."""
+    return {
+        "question": [document["question"]],
+        "aliases": list(document.get("aliases", ())),
+        "answer": [document["answer"]],
+        "tags": list(document.get("tags", ())),
+    }
+
+
+def build_index(documents: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Build a BM25F inverted index made only of lists, dicts, floats and strings."""
+    postings: dict[str, list[list[float]]] = {}
+    lengths: list[float] = []
+    for position, document in enumerate(documents):
+        weighted: dict[str, float] = {}
+        length = 0.0
+        for field_name, texts in document_fields(document).items():
+            weight = FIELD_WEIGHTS[field_name]
+            for text in texts:
+                for token in tokenize(text):
+                    weighted[token] = weighted.get(token, 0.0) + weight
+                    length += weight
+        lengths.append(length)
+        for token, tf in weighted.items():
+            postings.setdefault(token, []).append([position, tf])
+    average = sum(lengths) / len(lengths) if lengths else 1.0
+    return {"postings": postings, "lengths": lengths, "average_length": average or 1.0}
+
+
+@dataclass
+class Candidate:
+    """One ranked document with the parts of its score, for ``--explain``."""
+
+    position: int
+    score: float
+    bm25: float
+    query_coverage: float
+    phrase_coverage: float
+    best_phrase: str
+    matched: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class Ranking:
+    """The outcome of ranking one question."""
+
+    query: str
+    terms: list[str]
+    corrections: dict[str, str]
+    unknown: list[str]
+    candidates: list[Candidate]
+
+    @property
+    def confident(self) -> bool:
+        return bool(self.candidates) and self.candidates[0].score >= ANSWER_THRESHOLD
+
+    def answers(self, top: int) -> list[Candidate]:
+        """The candidates to show: ``top`` of them, widened to every near-tie of the winner."""
+        if not self.confident:
+            return []
+        best = self.candidates[0].score
+        tied = [c for c in self.candidates if best - c.score <= AMBIGUITY_MARGIN]
+        chosen = self.candidates[: max(top, len(tied))]
+        return [c for c in chosen if c.score >= ANSWER_THRESHOLD]
+
+    @property
+    def ambiguous(self) -> bool:
+        return (
+            self.confident
+            and len(self.candidates) > 1
+            and self.candidates[0].score - self.candidates[1].score <= AMBIGUITY_MARGIN
+        )
+
+
+def _idf(document_frequency: int, total: int) -> float:
+    return math.log(1.0 + (total - document_frequency + 0.5) / (document_frequency + 0.5))
+
+
+def _correct(token: str, vocabulary: Iterable[str]) -> str | None:
+    """Map a misspelt word to a known one (``kazakstan`` -> ``kazakhstan``), or None."""
+    if len(token) < 4 or not token.isalpha():
+        return None
+    from rapidfuzz import fuzz, process  # imported only when a word is unknown
+
+    cutoff = 80 if len(token) >= 7 else 85
+    found = process.extractOne(token, vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff)
+    return found[0] if found else None
+
+
+def query_terms(query: str, vocabulary: Mapping[str, Any]) -> tuple[list[str], dict[str, str], list[str]]:
+    """Distinct query tokens, with typo corrections and the words nothing matched."""
+    terms: list[str] = []
+    corrections: dict[str, str] = {}
+    unknown: list[str] = []
+    for token in tokenize(query):
+        if token in terms or token in corrections or token in unknown:
+            continue
+        if len(terms) + len(corrections) + len(unknown) >= MAX_QUERY_TERMS:
+            break
+        if token in vocabulary:
+            terms.append(token)
+            continue
+        fixed = _correct(token, vocabulary.keys())
+        if fixed is None:
+            unknown.append(token)
+        else:
+            corrections[token] = fixed
+    return terms, corrections, unknown
+
+
+def rank(index: Mapping[str, Any], documents: Sequence[Mapping[str, Any]], query: str) -> Ranking:
+    """Rank documents for a question; the result carries everything ``--explain`` shows."""
+    postings = index["postings"]
+    lengths = index["lengths"]
+    average = index["average_length"]
+    total = len(lengths)
+    terms, corrections, unknown = query_terms(query, postings)
+    weighted_terms = [(t, 1.0) for t in terms] + [
+        (fixed, CORRECTION_DISCOUNT) for fixed in corrections.values() if fixed not in terms
+    ]
+    max_idf = _idf(0, total) if total else 1.0
+    query_mass = sum(_idf(len(postings[t]), total) for t, _ in weighted_terms) + max_idf * len(unknown)
+
+    bm25: dict[int, float] = {}
+    covered: dict[int, float] = {}
+    for term, discount in weighted_terms:
+        entries = postings[term]
+        idf = _idf(len(entries), total)
+        for position, tf in entries:
+            position = int(position)
+            norm = tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * lengths[position] / average))
+            bm25[position] = bm25.get(position, 0.0) + discount * idf * norm
+            covered[position] = covered.get(position, 0.0) + discount * idf
+
+    shortlist = heapq.nlargest(CANDIDATES, bm25, key=bm25.__getitem__)
+    query_tokens = {t for t, _ in weighted_terms}
+    candidates = []
+    for position in shortlist:
+        document = documents[position]
+        query_coverage = covered[position] / query_mass if query_mass else 0.0
+        phrase_coverage, best_phrase = _phrase_coverage(document, query_tokens, query_mass, postings, total)
+        score = 100.0 * (
+            QUERY_COVERAGE_SHARE * query_coverage + (1 - QUERY_COVERAGE_SHARE) * phrase_coverage
+        )
+        candidates.append(
+            Candidate(
+                position=position,
+                score=round(score, 1),
+                bm25=round(bm25[position], 3),
+                query_coverage=round(query_coverage, 3),
+                phrase_coverage=round(phrase_coverage, 3),
+                best_phrase=best_phrase,
+                matched=_matched_words(document, query_tokens),
+            )
+        )
+    candidates.sort(key=lambda c: (-c.score, -c.bm25, c.position))
+    return Ranking(query=query, terms=terms, corrections=corrections, unknown=unknown, candidates=candidates)
+
+
+def _phrase_coverage(
+    document: Mapping[str, Any], query_tokens: set[str], query_mass: float, postings: Mapping[str, Any], total: int
+) -> tuple[float, str]:
+    """How closely the query restates the document's best question or alias.
+
+    An IDF-weighted Dice overlap: 1.0 only when query and phrase carry the same words, so a
+    bare alias such as "Tajikistan" does not outscore "What is the capital of Tajikistan?"
+    for the question "capital of Tajikistan".
+    """
+    best, best_phrase = 0.0, ""
+    max_idf = _idf(0, total) if total else 1.0
+    for phrase in [document["question"], *document.get("aliases", ())]:
+        tokens = set(tokenize(phrase))
+        if not tokens:
+            continue
+        mass = sum(_idf(len(postings.get(t, ())), total) if t in postings else max_idf for t in tokens)
+        hit = sum(_idf(len(postings[t]), total) for t in tokens & query_tokens)
+        overlap = 2 * hit / (mass + query_mass) if mass + query_mass else 0.0
+        if overlap > best:
+            best, best_phrase = overlap, phrase
+    return best, best_phrase
+
+
+def _matched_words(document: Mapping[str, Any], query_tokens: set[str]) -> dict[str, list[str]]:
+    """Which query tokens each field of the document contains."""
+    matched = {}
+    for field_name, texts in document_fields(document).items():
+        found = sorted(query_tokens.intersection(t for text in texts for t in tokenize(text)))
+        if found:
+            matched[field_name] = found
+    return matched
+
+
+def name_key(text: str) -> str:
+    """A forgiving key for names: accents, case, punctuation and spacing removed."""
+    return "".join(_TOKEN.findall(normalize(text)))
+
+
+def resolve_name(query: str, names: Mapping[str, str], limit: int = 3) -> tuple[str | None, list[str]]:
+    """Resolve a user-typed name against ``{spelling: canonical id}``.
+
+    Exact keys win, then a unique prefix ("uzbek"), then the closest spelling by
+    edit distance ("kazakstan", "urainum"). Returns the id, or None with up to
+    ``limit`` suggestions (canonical ids, best first).
+    """
+    keyed: dict[str, str] = {}
+    for spelling, canonical in names.items():
+        keyed.setdefault(name_key(spelling), canonical)
+    key = name_key(query)
+    if not key:
+        return None, []
+    if key in keyed:
+        return keyed[key], []
+    prefixed = {canonical for spelling, canonical in keyed.items() if spelling.startswith(key)}
+    if len(key) >= 3 and len(prefixed) == 1:
+        return prefixed.pop(), []
+    from rapidfuzz import fuzz, process
+
+    scored = process.extract(key, list(keyed), scorer=fuzz.ratio, limit=None)
+    best = scored[0] if scored else None
+    if best and best[1] >= 80 and (len(scored) == 1 or keyed[scored[1][0]] == keyed[best[0]] or best[1] - scored[1][1] >= 5):
+        return keyed[best[0]], []
+    suggestions: list[str] = []
+    for spelling, score, _ in scored:
+        if score < 50:
+            break
+        if keyed[spelling] not in suggestions:
+            suggestions.append(keyed[spelling])
+        if len(suggestions) == limit:
+            break
+    return None, suggestions
