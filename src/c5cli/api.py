@@ -101,6 +101,7 @@ def sources(kb: KnowledgeBase) -> list[dict[str, Any]]:
         counts.update(set(item["sources"]))
     for country in kb.countries:
         extra = {s for m in country["minerals"] for s in m["sources"]}
+        extra.update(s for refs in country.get("fact_sources", {}).values() for s in refs)
         if "population" in country:
             extra.add(country["population"]["source"])
         counts.update(extra - set(country["sources"]))

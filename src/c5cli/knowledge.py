@@ -27,7 +27,7 @@ from .errors import DataError, ExitCode
 
 DATA_ENV = "C5_DATA"
 CACHE_ENV = "C5_CACHE_DIR"
-CACHE_FORMAT = 3  # bump when the cached structure or the matcher's index changes
+CACHE_FORMAT = 4  # bump when the cached structure or the matcher's index changes
 _PACKAGE_DIR = Path(__file__).resolve().parent
 SCHEMA_PATH = _PACKAGE_DIR / "schema.json"
 
@@ -166,6 +166,8 @@ def cross_reference_problems(data: dict[str, Any]) -> list[Problem]:
             check_refs([country["population"]["source"]], f"$.countries[{i}].population.source")
         for j, mineral in enumerate(country["minerals"]):
             check_refs(mineral["sources"], f"$.countries[{i}].minerals[{j}].sources")
+        for fact, refs in country.get("fact_sources", {}).items():
+            check_refs(refs, f"$.countries[{i}].fact_sources.{fact}")
     for i, milestone in enumerate(data.get("timeline", [])):
         check_refs(milestone["sources"], f"$.timeline[{i}].sources")
     for i, source in enumerate(data.get("sources", [])):
@@ -187,7 +189,11 @@ def _sentence(text: str) -> str:
 def country_documents(country: dict[str, Any]) -> list[dict[str, Any]]:
     """Searchable fact entries derived from a country record, so `ask` answers "capital of X"."""
     name, cid = country["name"], country["id"]
-    sources = country["sources"]
+    fact_sources = country.get("fact_sources", {})
+
+    def cited(fact: str) -> list[str]:
+        return fact_sources.get(fact, country["sources"])
+
     spellings = [name, country["official_name"], *country.get("aliases", ())]
     profile = [f"{name} ({country['official_name']}): capital {country['capital']}"]
     docs = []
@@ -201,24 +207,24 @@ def country_documents(country: dict[str, Any]) -> list[dict[str, Any]]:
 
     add("capital", f"What is the capital of {name}?",
         [f"{name} capital city", f"{country['capital']} capital", f"capital city of {name}"],
-        f"The capital of {name} is {country['capital']}.", sources)
+        f"The capital of {name} is {country['capital']}.", cited("capital"))
     add("codes", f"What are the ISO country codes of {name}?",
         [f"{name} iso code", f"{name} country code", country["iso2"], country["iso3"]],
         f"{name}'s ISO 3166-1 codes are {country['iso2']} (alpha-2), {country['iso3']} (alpha-3)"
-        + (f" and {country['iso_numeric']} (numeric)." if "iso_numeric" in country else "."), sources)
+        + (f" and {country['iso_numeric']} (numeric)." if "iso_numeric" in country else "."), cited("codes"))
     if "currency" in country:
         currency = country["currency"]
         profile.append(f"currency {currency['name']} ({currency['code']})")
         add("currency", f"What currency does {name} use?",
             [f"{name} currency", f"{name} money", currency["code"], f"{currency['name']} currency"],
-            f"{name} uses the {currency['name']} (ISO 4217 code {currency['code']}).", sources)
+            f"{name} uses the {currency['name']} (ISO 4217 code {currency['code']}).", cited("currency"))
     if "head_of_state" in country:
         leader = country["head_of_state"]
         profile.append(f"{leader['title'].lower()} {leader['name']} (as of {leader['as_of']})")
         add("leader", f"Who is the head of state of {name}?",
             [f"{leader['title']} of {name}", f"{name} leader", f"who runs {name}", leader["name"]],
             f"{name}'s head of state is {leader['title']} {leader['name']} (as of {leader['as_of']}).",
-            sources, leader["as_of"])
+            cited("head_of_state"), leader["as_of"])
     if "population" in country:
         population = country["population"]
         profile.append(f"population {population['value']:,} ({population['as_of']})")
@@ -231,13 +237,27 @@ def country_documents(country: dict[str, Any]) -> list[dict[str, Any]]:
         note = f" {_sentence(country['area_note'])}" if country.get("area_note") else ""
         add("area", f"How big is {name} (area)?",
             [f"area of {name}", f"{name} size in square kilometres", f"{name} surface area"],
-            f"{name} covers about {country['area_km2']:,} km².{note}", sources)
+            f"{name} covers about {country['area_km2']:,} km².{note}", cited("area"))
     minerals = ", ".join(m["name"] for m in country["minerals"])
     if minerals:
         profile.append(f"headline minerals {minerals}")
     add("", f"{name}: country profile", [*spellings, f"{name} profile", f"facts about {name}"],
-        "; ".join(profile) + ".", sources)
+        "; ".join(profile) + ".", country["sources"])
     return docs
+
+
+def country_synonyms(countries: list[dict[str, Any]]) -> dict[str, str]:
+    """One-word spellings of a country ("kazakstan", "kgz") mapped to its name's token."""
+    synonyms: dict[str, str] = {}
+    for country in countries:
+        name = matching.tokenize(country["name"])
+        if len(name) != 1:
+            continue
+        for spelling in (country["official_name"], country["iso3"], *country.get("aliases", ())):
+            tokens = matching.tokenize(spelling)
+            if len(tokens) == 1 and tokens[0] != name[0]:
+                synonyms.setdefault(tokens[0], name[0])
+    return synonyms
 
 
 @dataclass
@@ -351,7 +371,7 @@ def load(path: Path) -> KnowledgeBase:
         more = f" (and {len(problems) - 1} more; run `c5 validate {path}`)" if len(problems) > 1 else ""
         raise DataError(f"{path}: invalid knowledge base: {problems[0]}{more}", ExitCode.DATA_INVALID)
     kb = KnowledgeBase(path, data, {})
-    kb.index = matching.build_index(kb.documents)
+    kb.index = matching.build_index(kb.documents, country_synonyms(kb.countries))
     _write_cache(cache_file, fingerprint, data, kb.index)
     return kb
 

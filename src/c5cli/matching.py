@@ -113,14 +113,19 @@ def normalize(text: str) -> str:
     return text
 
 
-def tokenize(text: str, *, keep_stop_words: bool = False) -> list[str]:
-    """Split text into folded match tokens; domain tokens like ``c5+1`` survive intact."""
+def tokenize(text: str, synonyms: Mapping[str, str] | None = None) -> list[str]:
+    """Split text into folded match tokens; domain tokens like ``c5+1`` survive intact.
+
+    ``synonyms`` maps a knowledge base's own spellings (say ``kazakstan``) to the token
+    every document uses (``kazakhstan``).
+    """
     tokens: list[str] = []
     for raw in _TOKEN.findall(normalize(text)):
         raw = TOKEN_SYNONYMS.get(raw, raw)
         for word in TOKEN_EXPANSIONS.get(raw, (raw,)):
-            if keep_stop_words or word not in STOP_WORDS:
-                tokens.append(_fold(TOKEN_SYNONYMS.get(word, word)))
+            if word not in STOP_WORDS:
+                token = _fold(TOKEN_SYNONYMS.get(word, word))
+                tokens.append(synonyms.get(token, token) if synonyms else token)
     return tokens
 
 
@@ -134,8 +139,9 @@ def document_fields(document: Mapping[str, Any]) -> dict[str, list[str]]:
     }
 
 
-def build_index(documents: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def build_index(documents: Sequence[Mapping[str, Any]], synonyms: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Build a BM25F inverted index made only of lists, dicts, floats and strings."""
+    synonyms = dict(synonyms or {})
     postings: dict[str, list[list[float]]] = {}
     lengths: list[float] = []
     for position, document in enumerate(documents):
@@ -144,14 +150,14 @@ def build_index(documents: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         for field_name, texts in document_fields(document).items():
             weight = FIELD_WEIGHTS[field_name]
             for text in texts:
-                for token in tokenize(text):
+                for token in tokenize(text, synonyms):
                     weighted[token] = weighted.get(token, 0.0) + weight
                     length += weight
         lengths.append(length)
         for token, tf in weighted.items():
             postings.setdefault(token, []).append([position, tf])
     average = sum(lengths) / len(lengths) if lengths else 1.0
-    return {"postings": postings, "lengths": lengths, "average_length": average or 1.0}
+    return {"postings": postings, "lengths": lengths, "average_length": average or 1.0, "synonyms": synonyms}
 
 
 @dataclass
@@ -214,12 +220,14 @@ def _correct(token: str, vocabulary: Iterable[str]) -> str | None:
     return found[0] if found else None
 
 
-def query_terms(query: str, vocabulary: Mapping[str, Any]) -> tuple[list[str], dict[str, str], list[str]]:
+def query_terms(
+    query: str, vocabulary: Mapping[str, Any], synonyms: Mapping[str, str] | None = None
+) -> tuple[list[str], dict[str, str], list[str]]:
     """Distinct query tokens, with typo corrections and the words nothing matched."""
     terms: list[str] = []
     corrections: dict[str, str] = {}
     unknown: list[str] = []
-    for token in tokenize(query):
+    for token in tokenize(query, synonyms):
         if token in terms or token in corrections or token in unknown:
             continue
         if len(terms) + len(corrections) + len(unknown) >= MAX_QUERY_TERMS:
@@ -241,7 +249,8 @@ def rank(index: Mapping[str, Any], documents: Sequence[Mapping[str, Any]], query
     lengths = index["lengths"]
     average = index["average_length"]
     total = len(lengths)
-    terms, corrections, unknown = query_terms(query, postings)
+    synonyms = index["synonyms"]
+    terms, corrections, unknown = query_terms(query, postings, synonyms)
     weighted_terms = [(t, 1.0) for t in terms] + [
         (fixed, CORRECTION_DISCOUNT) for fixed in corrections.values() if fixed not in terms
     ]
@@ -265,7 +274,7 @@ def rank(index: Mapping[str, Any], documents: Sequence[Mapping[str, Any]], query
     for position in shortlist:
         document = documents[position]
         query_coverage = covered[position] / query_mass if query_mass else 0.0
-        phrase_coverage, best_phrase = _phrase_coverage(document, query_tokens, query_mass, postings, total)
+        phrase_coverage, best_phrase = _phrase_coverage(document, query_tokens, query_mass, index)
         score = 100.0 * (
             QUERY_COVERAGE_SHARE * query_coverage + (1 - QUERY_COVERAGE_SHARE) * phrase_coverage
         )
@@ -277,7 +286,7 @@ def rank(index: Mapping[str, Any], documents: Sequence[Mapping[str, Any]], query
                 query_coverage=round(query_coverage, 3),
                 phrase_coverage=round(phrase_coverage, 3),
                 best_phrase=best_phrase,
-                matched=_matched_words(document, query_tokens),
+                matched=_matched_words(document, query_tokens, synonyms),
             )
         )
     candidates.sort(key=lambda c: (-c.score, -c.bm25, c.position))
@@ -285,7 +294,7 @@ def rank(index: Mapping[str, Any], documents: Sequence[Mapping[str, Any]], query
 
 
 def _phrase_coverage(
-    document: Mapping[str, Any], query_tokens: set[str], query_mass: float, postings: Mapping[str, Any], total: int
+    document: Mapping[str, Any], query_tokens: set[str], query_mass: float, index: Mapping[str, Any]
 ) -> tuple[float, str]:
     """How closely the query restates the document's best question or alias.
 
@@ -293,10 +302,11 @@ def _phrase_coverage(
     bare alias such as "Tajikistan" does not outscore "What is the capital of Tajikistan?"
     for the question "capital of Tajikistan".
     """
+    postings, total = index["postings"], len(index["lengths"])
     best, best_phrase = 0.0, ""
     max_idf = _idf(0, total) if total else 1.0
     for phrase in [document["question"], *document.get("aliases", ())]:
-        tokens = set(tokenize(phrase))
+        tokens = set(tokenize(phrase, index["synonyms"]))
         if not tokens:
             continue
         mass = sum(_idf(len(postings.get(t, ())), total) if t in postings else max_idf for t in tokens)
@@ -307,11 +317,13 @@ def _phrase_coverage(
     return best, best_phrase
 
 
-def _matched_words(document: Mapping[str, Any], query_tokens: set[str]) -> dict[str, list[str]]:
+def _matched_words(
+    document: Mapping[str, Any], query_tokens: set[str], synonyms: Mapping[str, str]
+) -> dict[str, list[str]]:
     """Which query tokens each field of the document contains."""
     matched = {}
     for field_name, texts in document_fields(document).items():
-        found = sorted(query_tokens.intersection(t for text in texts for t in tokenize(text)))
+        found = sorted(query_tokens.intersection(t for text in texts for t in tokenize(text, synonyms)))
         if found:
             matched[field_name] = found
     return matched
