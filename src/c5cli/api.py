@@ -63,9 +63,10 @@ def explanation(kb: KnowledgeBase, ranking: matching.Ranking) -> list[dict[str, 
     }
     items = []
     for role, candidate in zip(("winner", "runner-up"), ranking.candidates[:2]):
+        document = kb.documents[candidate.position]
         items.append({
             "role": role,
-            "id": kb.documents[candidate.position]["id"],
+            "id": document["id"],
             "score": candidate.score,
             "threshold": matching.ANSWER_THRESHOLD,
             "query_coverage": candidate.query_coverage,
@@ -73,7 +74,7 @@ def explanation(kb: KnowledgeBase, ranking: matching.Ranking) -> list[dict[str, 
             "weights": weights,
             "bm25": candidate.bm25,
             "best_phrase": candidate.best_phrase,
-            "matched": candidate.matched,
+            "matched": matching.matched_words(document, ranking.query_tokens, kb.index["synonyms"]),
             "query": query,
         })
     return items

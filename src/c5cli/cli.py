@@ -47,10 +47,13 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return command(*args, **kwargs)
-        except C5Error as error:
-            message(f"c5: {error.message}")
-            raise typer.Exit(int(error.code)) from None
+            try:
+                return command(*args, **kwargs)
+            except C5Error as error:
+                message(f"c5: {error.message}")
+                raise typer.Exit(int(error.code)) from None
+            finally:
+                sys.stdout.flush()  # surface a closed pipe here, not as a warning at exit
         except BrokenPipeError:
             # The reader left (`c5 faq | head -1`): silence the flush at exit and stop quietly.
             devnull = os.open(os.devnull, os.O_WRONLY)
@@ -136,11 +139,12 @@ def ask(
     Exits 1 with "did you mean" suggestions when nothing matches confidently.
     """
     settings = _settings(ctx)
+    from_stdin = question == ["-"]
     questions = _read_questions(question or [])
     renderer = settings.renderer(as_json)
     if not questions or not any(questions):
         if as_json:
-            renderer.json({"query": "", "matches": [], "suggestions": []})
+            renderer.json({"query": "", "matches": [], "suggestions": []}, compact=from_stdin)
         message('c5: the question is empty; try: c5 ask "what is C5+1"')
         raise typer.Exit(int(ExitCode.USAGE))
     kb = settings.knowledge_base()
@@ -148,7 +152,7 @@ def ask(
     for number, text in enumerate(questions):
         result = api.ask(kb, text, top=top, explain=explain)
         if as_json:
-            renderer.json(result, compact=len(questions) > 1)
+            renderer.json(result, compact=from_stdin)  # JSON Lines for `ask -`
         elif result["matches"]:
             if number:
                 sys.stdout.write("\n")

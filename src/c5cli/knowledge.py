@@ -114,11 +114,26 @@ def schema_problems(data: Any) -> list[Problem]:
 
     validator = Draft202012Validator(load_schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
-    return [Problem(_json_path(e.absolute_path), _short(e.message)) for e in errors]
+    return [Problem(_json_path(e.absolute_path), _describe(e)) for e in errors]
 
 
-def _short(message: str, limit: int = 160) -> str:
-    return message if len(message) <= limit else message[: limit - 1] + "…"
+_JSON_TYPES = {dict: "object", list: "array", str: "string", int: "integer", float: "number", bool: "boolean",
+               type(None): "null"}
+
+
+def _describe(error: Any) -> str:
+    """A short message: jsonschema's own quotes the whole offending value, which may be huge."""
+    if error.validator == "type":
+        return f"expected {error.validator_value}, got {_JSON_TYPES.get(type(error.instance), 'value')}"
+    if error.validator in ("pattern", "minLength", "const", "oneOf", "minimum", "minItems", "uniqueItems"):
+        shown = json.dumps(error.instance, ensure_ascii=False)
+        shown = shown if len(shown) <= 40 else shown[:39] + "…"
+        rule = {"pattern": f"does not match {error.validator_value}", "minLength": "is too short",
+                "const": f"must be {error.validator_value!r}", "oneOf": "is not a valid value here",
+                "minimum": f"is below {error.validator_value}", "minItems": "must not be empty",
+                "uniqueItems": "has repeated items"}[error.validator]
+        return f"{shown} {rule}"
+    return error.message if len(error.message) <= 160 else error.message[:159] + "…"
 
 
 def cross_reference_problems(data: dict[str, Any]) -> list[Problem]:

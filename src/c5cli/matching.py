@@ -15,11 +15,12 @@ word, so it drags confidence down instead of being ignored.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
 #: Field weights for BM25F: a word in a question or alias says more than one in an answer.
@@ -36,7 +37,7 @@ QUERY_COVERAGE_SHARE = 0.7
 CORRECTION_DISCOUNT = 0.9
 #: Only this many distinct query words are considered (bounds work on huge input).
 MAX_QUERY_TERMS = 48
-CANDIDATES = 50
+CANDIDATES = 20
 
 STOP_WORDS = frozenset(
     """a about actually all also am an and any anything are as at be been being but by can
@@ -119,14 +120,20 @@ def tokenize(text: str, synonyms: Mapping[str, str] | None = None) -> list[str]:
     ``synonyms`` maps a knowledge base's own spellings (say ``kazakstan``) to the token
     every document uses (``kazakhstan``).
     """
+    tokens = _base_tokens(text)
+    return [synonyms.get(t, t) for t in tokens] if synonyms else list(tokens)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _base_tokens(text: str) -> tuple[str, ...]:
+    """Tokens before knowledge-base synonyms; cached because candidates' phrases recur across queries."""
     tokens: list[str] = []
     for raw in _TOKEN.findall(normalize(text)):
         raw = TOKEN_SYNONYMS.get(raw, raw)
         for word in TOKEN_EXPANSIONS.get(raw, (raw,)):
             if word not in STOP_WORDS:
-                token = _fold(TOKEN_SYNONYMS.get(word, word))
-                tokens.append(synonyms.get(token, token) if synonyms else token)
-    return tokens
+                tokens.append(_fold(TOKEN_SYNONYMS.get(word, word)))
+    return tuple(tokens)
 
 
 def document_fields(document: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -170,7 +177,6 @@ class Candidate:
     query_coverage: float
     phrase_coverage: float
     best_phrase: str
-    matched: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -182,6 +188,7 @@ class Ranking:
     corrections: dict[str, str]
     unknown: list[str]
     candidates: list[Candidate]
+    query_tokens: frozenset[str] = frozenset()
 
     @property
     def confident(self) -> bool:
@@ -286,11 +293,11 @@ def rank(index: Mapping[str, Any], documents: Sequence[Mapping[str, Any]], query
                 query_coverage=round(query_coverage, 3),
                 phrase_coverage=round(phrase_coverage, 3),
                 best_phrase=best_phrase,
-                matched=_matched_words(document, query_tokens, synonyms),
             )
         )
     candidates.sort(key=lambda c: (-c.score, -c.bm25, c.position))
-    return Ranking(query=query, terms=terms, corrections=corrections, unknown=unknown, candidates=candidates)
+    return Ranking(query=query, terms=terms, corrections=corrections, unknown=unknown, candidates=candidates,
+                   query_tokens=frozenset(query_tokens))
 
 
 def _phrase_coverage(
@@ -317,10 +324,11 @@ def _phrase_coverage(
     return best, best_phrase
 
 
-def _matched_words(
-    document: Mapping[str, Any], query_tokens: set[str], synonyms: Mapping[str, str]
+def matched_words(
+    document: Mapping[str, Any], query_tokens: Iterable[str], synonyms: Mapping[str, str]
 ) -> dict[str, list[str]]:
-    """Which query tokens each field of the document contains."""
+    """Which query tokens each field of the document contains (for ``--explain``)."""
+    query_tokens = set(query_tokens)
     matched = {}
     for field_name, texts in document_fields(document).items():
         found = sorted(query_tokens.intersection(t for text in texts for t in tokenize(text, synonyms)))
