@@ -6,7 +6,8 @@ import functools
 import os
 import sys
 from dataclasses import dataclass
-from typing import Any, Callable, List, Optional
+from operator import itemgetter
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import typer
 
@@ -116,6 +117,22 @@ def main(
     ctx.obj = Settings(data, color)
 
 
+def _source_ids(row: Dict[str, Any]) -> List[str]:
+    return [source["id"] for source in row["sources"]]
+
+
+Column = Tuple[str, Callable[[Dict[str, Any]], Any]]
+
+
+def _print_rows(ctx: typer.Context, as_json: bool, rows: List[Dict[str, Any]], columns: List[Column], title: str) -> None:
+    """The shared shape of list commands: the rows as JSON, or a table of the chosen columns."""
+    renderer = _settings(ctx).renderer(as_json)
+    if as_json:
+        renderer.json(rows)
+        return
+    renderer.table([header for header, _ in columns], [[get(row) for _, get in columns] for row in rows], title=title)
+
+
 def _read_questions(words: List[str]) -> List[str]:
     """The question from the arguments, or one question per line from stdin for `-`."""
     if words == ["-"]:
@@ -185,17 +202,11 @@ def countries(ctx: typer.Context, as_json: bool = JsonFlag) -> None:
 
     Example: c5 countries
     """
-    settings = _settings(ctx)
-    rows = [api.country_summary(c) for c in settings.knowledge_base().countries]
-    renderer = settings.renderer(as_json)
-    if as_json:
-        renderer.json(rows)
-        return
-    renderer.table(
-        ["Name", "Official name", "Capital", "ISO2", "ISO3", "Minerals"],
-        [[r["name"], r["official_name"], r["capital"], r["iso2"], r["iso3"], r["minerals"]] for r in rows],
-        title="C5 countries",
-    )
+    rows = [api.country_summary(c) for c in _settings(ctx).knowledge_base().countries]
+    columns = [("Name", itemgetter("name")), ("Official name", itemgetter("official_name")),
+               ("Capital", itemgetter("capital")), ("ISO2", itemgetter("iso2")), ("ISO3", itemgetter("iso3")),
+               ("Minerals", itemgetter("minerals"))]
+    _print_rows(ctx, as_json, rows, columns, "C5 countries")
 
 
 def _resolve(kind: str, query: str, names: dict[str, str]) -> str:
@@ -249,17 +260,11 @@ def sources(ctx: typer.Context, as_json: bool = JsonFlag) -> None:
 
     Example: c5 sources --json | jq '.[] | select(.url_verified == false)'
     """
-    settings = _settings(ctx)
-    rows = api.sources(settings.knowledge_base())
-    renderer = settings.renderer(as_json)
-    if as_json:
-        renderer.json(rows)
-        return
-    renderer.table(
-        ["ID", "Title", "Publisher", "Date", "URL", "Verified", "Cited by"],
-        [[r["id"], r["title"], r["publisher"], r["date"] or "n.d.", r["url"], r["url_verified"], r["cited_by"]] for r in rows],
-        title="Sources",
-    )
+    rows = api.sources(_settings(ctx).knowledge_base())
+    columns = [("ID", itemgetter("id")), ("Title", itemgetter("title")), ("Publisher", itemgetter("publisher")),
+               ("Date", lambda r: r["date"] or "n.d."), ("URL", itemgetter("url")),
+               ("Verified", itemgetter("url_verified")), ("Cited by", itemgetter("cited_by"))]
+    _print_rows(ctx, as_json, rows, columns, "Sources")
 
 
 @command()
@@ -268,13 +273,8 @@ def faq(ctx: typer.Context, as_json: bool = JsonFlag) -> None:
 
     Example: c5 faq | grep -i tungsten
     """
-    settings = _settings(ctx)
-    rows = api.faq(settings.knowledge_base())
-    renderer = settings.renderer(as_json)
-    if as_json:
-        renderer.json(rows)
-        return
-    renderer.table(["ID", "Question"], [[r["id"], r["question"]] for r in rows], title="FAQ")
+    rows = api.faq(_settings(ctx).knowledge_base())
+    _print_rows(ctx, as_json, rows, [("ID", itemgetter("id")), ("Question", itemgetter("question"))], "FAQ")
 
 
 @command()
@@ -310,17 +310,9 @@ def timeline(
 
     Example: c5 timeline --since 2025
     """
-    settings = _settings(ctx)
-    rows = api.timeline(settings.knowledge_base(), since)
-    renderer = settings.renderer(as_json)
-    if as_json:
-        renderer.json(rows)
-        return
-    renderer.table(
-        ["Date", "Event", "Sources"],
-        [[r["date"], r["event"], [s["id"] for s in r["sources"]]] for r in rows],
-        title="Timeline",
-    )
+    rows = api.timeline(_settings(ctx).knowledge_base(), since)
+    columns = [("Date", itemgetter("date")), ("Event", itemgetter("event")), ("Sources", _source_ids)]
+    _print_rows(ctx, as_json, rows, columns, "Timeline")
 
 
 @command()
@@ -354,7 +346,7 @@ def minerals(
         return
     renderer.table(
         ["Country", "Note", "Sources"],
-        [[c["name"], c["note"], [s["id"] for s in c["sources"]]] for c in result["countries"]],
+        [[c["name"], c["note"], _source_ids(c)] for c in result["countries"]],
         title=result["mineral"],
     )
 
