@@ -6,17 +6,17 @@ the repository's top-level ``data/``. ``--data FILE`` or ``C5_DATA`` points at a
 file in the same format.
 
 A file is validated (JSON Schema plus cross-references) and indexed once; the result is
-cached under the user's cache directory, keyed by a hash of the file's bytes, so any change
+cached under the user's cache directory, keyed by checksums of the file's bytes, so any change
 to the file invalidates it. A missing, stale or corrupt cache is rebuilt, never fatal.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import marshal
 import os
 import sys
+import zlib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -339,16 +339,23 @@ class KnowledgeBase:
         return [(c, m) for c in self.countries for m in c["minerals"] if m["name"] == mineral]
 
 
+def _fingerprint(raw: bytes) -> str:
+    """Change detection for the cache: length plus two independent 32-bit checksums.
+
+    zlib is already loaded by Typer, while hashlib costs a few milliseconds of start-up;
+    this is not a security boundary (the cache lives in the user's own directory).
+    """
+    return f"{len(raw)}:{zlib.crc32(raw):08x}:{zlib.adler32(raw):08x}:{sys.version_info[:2]}"
+
+
 def _cache_file(path: Path) -> Path:
-    digest = hashlib.blake2b(str(path.resolve()).encode(), digest_size=12).hexdigest()
-    return cache_dir() / f"kb-{digest}.marshal"
+    return cache_dir() / f"kb-{zlib.crc32(str(path.resolve()).encode()):08x}.marshal"
 
 
 def _read_cache(cache_file: Path, fingerprint: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """The cached (data, index) if it matches this file's bytes; anything odd means a miss."""
     try:
-        with open(cache_file, "rb") as handle:
-            cached = marshal.load(handle)
+        cached = marshal.loads(cache_file.read_bytes())  # loads(bytes) is ~5x faster than load(file)
         if cached["format"] == CACHE_FORMAT and cached["fingerprint"] == fingerprint:
             return cached["data"], cached["index"]
     except Exception:  # a corrupt or foreign cache file is just a miss
@@ -374,7 +381,7 @@ def _write_cache(cache_file: Path, fingerprint: str, data: dict[str, Any], index
 def load(path: Path) -> KnowledgeBase:
     """Load a knowledge base, validated and indexed, from the cache when the file is unchanged."""
     raw = read_bytes(path)
-    fingerprint = hashlib.blake2b(raw, digest_size=20).hexdigest() + f":{sys.version_info[:2]}"
+    fingerprint = _fingerprint(raw)
     cache_file = _cache_file(path)
     cached = _read_cache(cache_file, fingerprint)
     if cached is not None:

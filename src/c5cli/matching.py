@@ -74,14 +74,15 @@ TOKEN_EXPANSIONS = {
     "unga": ("un", "general", "assembly"),
 }
 
+#: (trigger, pattern, replacement): a rewrite runs only if its trigger is in the text (start-up matters).
 _DOMAIN_REWRITES = (
     # "C5 + 1", "c5 plus one", "C-5+1", "c 5+1" -> "c5+1"; the same for B5+1.
-    (re.compile(r"\b([cb])\s*-?\s*5\s*(?:\+|plus)\s*(?:1|one)\b"), r"\g<1>5+1"),
+    ("5", re.compile(r"\b([cb])\s*-?\s*5\s*(?:\+|plus)\s*(?:1|one)\b"), r"\g<1>5+1"),
     # URL-style "c51" and "c5-1".
-    (re.compile(r"\b([cb])5-?1\b"), r"\g<1>5+1"),
-    (re.compile(r"\bu\.s\.a?\.?"), "us "),
-    (re.compile(r"['\u2019]s\b"), ""),
-    (re.compile(r"['\u2019`]"), ""),
+    ("5", re.compile(r"\b([cb])5-?1\b"), r"\g<1>5+1"),
+    ("u.", re.compile(r"\bu\.s\.a?\.?"), "us "),
+    # possessive "'s" goes; other apostrophes are dropped ("so'm" -> "som")
+    ("'", re.compile(r"'s\b|'"), ""),
 )
 _TOKEN = re.compile(r"[a-z0-9]+(?:\+[a-z0-9]+)*\+?")
 
@@ -107,10 +108,14 @@ def _fold(token: str) -> str:
 
 def normalize(text: str) -> str:
     """Lower-case, strip accents and rewrite domain spellings such as "C5 plus 1"."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    for pattern, replacement in _DOMAIN_REWRITES:
-        text = pattern.sub(replacement, text)
+    text = text.casefold()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.replace("\u2019", "'").replace("`", "'")
+    for trigger, pattern, replacement in _DOMAIN_REWRITES:
+        if trigger in text:
+            text = pattern.sub(replacement, text)
     return text
 
 

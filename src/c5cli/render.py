@@ -8,7 +8,6 @@ piped and ``--json`` runs fast.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from dataclasses import dataclass
@@ -41,6 +40,8 @@ class Renderer:
     # -- primitives -------------------------------------------------------------------
 
     def json(self, document: Any, *, compact: bool = False) -> None:
+        import json  # not needed on the plain and Rich paths
+
         text = json.dumps(document, ensure_ascii=False, indent=None if compact else 2)
         sys.stdout.write(text + "\n")
 
