@@ -30,11 +30,11 @@ def entry(kb: KnowledgeBase, document: dict[str, Any]) -> dict[str, Any]:
 
 def ask(kb: KnowledgeBase, question: str, *, top: int = 1, explain: bool = False) -> dict[str, Any]:
     """Answer one question: ``{"query", "matches", "suggestions"}``; ``matches`` is empty when unsure."""
-    ranking = matching.rank(kb.index, kb.documents, question)
+    ranking = matching.rank(kb.index, kb.document, question)
     chosen = ranking.answers(top)
     matches = []
     for candidate in chosen:
-        document = kb.documents[candidate.position]
+        document = kb.document(candidate.position)
         match = {key: document[key] for key in ("id", "question", "answer") if key in document}
         match["score"] = candidate.score
         if document.get("as_of"):
@@ -44,7 +44,7 @@ def ask(kb: KnowledgeBase, question: str, *, top: int = 1, explain: bool = False
     suggestions = []
     if not chosen:
         for candidate in ranking.candidates[:3]:
-            document = kb.documents[candidate.position]
+            document = kb.document(candidate.position)
             suggestions.append({"id": document["id"], "question": document["question"], "score": candidate.score})
     result: dict[str, Any] = {"query": question, "matches": matches, "suggestions": suggestions}
     if len(chosen) > 1 and ranking.ambiguous:
@@ -63,7 +63,7 @@ def explanation(kb: KnowledgeBase, ranking: matching.Ranking) -> list[dict[str, 
     }
     items = []
     for role, candidate in zip(("winner", "runner-up"), ranking.candidates[:2]):
-        document = kb.documents[candidate.position]
+        document = kb.document(candidate.position)
         items.append({
             "role": role,
             "id": document["id"],

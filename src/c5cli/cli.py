@@ -85,7 +85,7 @@ def _complete(ctx: typer.Context, incomplete: str, names: Callable[[knowledge.Kn
 
 
 def complete_entry_ids(ctx: typer.Context, incomplete: str) -> List[str]:
-    return _complete(ctx, incomplete, lambda kb: [doc["id"] for doc in kb.documents])
+    return _complete(ctx, incomplete, lambda kb: kb.document_ids)
 
 
 def complete_countries(ctx: typer.Context, incomplete: str) -> List[str]:
@@ -289,9 +289,7 @@ def show(
     """
     settings = _settings(ctx)
     kb = settings.knowledge_base()
-    document = kb.documents_by_id.get(entry_id) or kb.documents_by_id[
-        _resolve("id", entry_id, {doc["id"]: doc["id"] for doc in kb.documents})
-    ]
+    document = kb.find(entry_id) or kb.find(_resolve("id", entry_id, {i: i for i in kb.document_ids}))
     result = api.entry(kb, document)
     renderer = settings.renderer(as_json)
     if as_json:

@@ -12,11 +12,14 @@ to the file invalidates it. A missing, stale or corrupt cache is rebuilt, never 
 
 from __future__ import annotations
 
+import gc
 import json
 import marshal
 import os
+import stat
 import sys
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -27,7 +30,7 @@ from .errors import DataError, ExitCode
 
 DATA_ENV = "C5_DATA"
 CACHE_ENV = "C5_CACHE_DIR"
-CACHE_FORMAT = 4  # bump when the cached structure or the matcher's index changes
+CACHE_FORMAT = 5  # bump when the cached structure or the matcher's index changes
 _PACKAGE_DIR = Path(__file__).resolve().parent
 SCHEMA_PATH = _PACKAGE_DIR / "schema.json"
 
@@ -91,7 +94,8 @@ def parse_json(path: Path, raw: bytes) -> Any:
             f"{path}: not a UTF-8 text file (undecodable byte at offset {error.start})", ExitCode.DATA_NOT_JSON
         ) from None
     try:
-        return json.loads(text)
+        with _no_gc():
+            return json.loads(text)
     except json.JSONDecodeError as error:
         raise DataError(
             f"{path}: not valid JSON at line {error.lineno}, column {error.colno} ({error.msg})",
@@ -275,21 +279,52 @@ def country_synonyms(countries: list[dict[str, Any]]) -> dict[str, str]:
     return synonyms
 
 
-@dataclass
-class KnowledgeBase:
-    """A loaded, validated knowledge base and its search index."""
+def derive_documents(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Everything `ask` searches: FAQ entries first, then the facts derived from each country."""
+    documents = [dict(entry, kind="faq") for entry in data["faq"]]
+    for country in data.get("countries", []):
+        documents.extend(dict(doc, kind="country") for doc in country_documents(country))
+    return documents
 
-    path: Path
-    data: dict[str, Any]
-    index: dict[str, Any]
+
+class KnowledgeBase:
+    """A validated knowledge base: its search index, its documents, and the file's data on demand.
+
+    `ask` needs only the index, a few documents and the sources, all of which come from
+    the cache; the whole file is parsed only for commands that list everything.
+    """
+
+    def __init__(self, path: Path, index: dict[str, Any], document_texts: list[str], document_ids: list[str],
+                 sources_text: str, data: dict[str, Any] | None = None) -> None:
+        self.path = path
+        self.index = index
+        self.document_ids = document_ids
+        self._document_texts = document_texts  # one JSON object per document, parsed when needed
+        self._sources_text = sources_text
+        self._parsed: dict[int, dict[str, Any]] = {}
+        if data is not None:
+            self.__dict__["data"] = data  # fills the cached_property below
 
     @cached_property
+    def data(self) -> dict[str, Any]:
+        return parse_json(self.path, read_bytes(self.path))
+
+    def document(self, position: int) -> dict[str, Any]:
+        if position not in self._parsed:
+            self._parsed[position] = json.loads(self._document_texts[position])
+        return self._parsed[position]
+
+    @property
     def documents(self) -> list[dict[str, Any]]:
-        """FAQ entries first, then the facts derived from each country."""
-        docs = [dict(entry, kind="faq") for entry in self.data["faq"]]
-        for country in self.countries:
-            docs.extend(dict(doc, kind="country") for doc in country_documents(country))
-        return docs
+        return [self.document(position) for position in range(len(self.document_ids))]
+
+    def find(self, document_id: str) -> dict[str, Any] | None:
+        position = self._positions.get(document_id)
+        return None if position is None else self.document(position)
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {doc_id: position for position, doc_id in enumerate(self.document_ids)}
 
     @property
     def countries(self) -> list[dict[str, Any]]:
@@ -301,11 +336,7 @@ class KnowledgeBase:
 
     @cached_property
     def sources_by_id(self) -> dict[str, dict[str, Any]]:
-        return {source["id"]: source for source in self.data["sources"]}
-
-    @cached_property
-    def documents_by_id(self) -> dict[str, dict[str, Any]]:
-        return {doc["id"]: doc for doc in self.documents}
+        return {source["id"]: source for source in json.loads(self._sources_text)}
 
     def cite(self, source_ids: list[str]) -> list[dict[str, Any]]:
         """The full source records for a list of source ids, in order."""
@@ -339,65 +370,108 @@ class KnowledgeBase:
         return [(c, m) for c in self.countries for m in c["minerals"] if m["name"] == mineral]
 
 
-def _fingerprint(raw: bytes) -> str:
-    """Change detection for the cache: length plus two independent 32-bit checksums.
+def _stat(path: Path) -> os.stat_result:
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        raise DataError(f"{path}: data file not found", ExitCode.DATA_MISSING) from None
+    except OSError as error:
+        raise DataError(f"{path}: cannot read data file ({error.strerror})", ExitCode.DATA_MISSING) from None
+    if not stat.S_ISREG(status.st_mode):
+        raise DataError(f"{path}: is a directory, not a data file" if stat.S_ISDIR(status.st_mode)
+                        else f"{path}: not a regular file", ExitCode.DATA_MISSING)
+    return status
 
-    zlib is already loaded by Typer, while hashlib costs a few milliseconds of start-up;
-    this is not a security boundary (the cache lives in the user's own directory).
+
+def _fingerprint(status: os.stat_result) -> list[Any]:
+    """What identifies one version of the file, as git's index does: any write changes ctime.
+
+    Reading and hashing a 60 MB file would cost more than the whole cached query.
     """
-    return f"{len(raw)}:{zlib.crc32(raw):08x}:{zlib.adler32(raw):08x}:{sys.version_info[:2]}"
+    return [CACHE_FORMAT, sys.version_info[:2], status.st_size, status.st_mtime_ns, status.st_ctime_ns,
+            status.st_ino, status.st_dev]
 
 
 def _cache_file(path: Path) -> Path:
     return cache_dir() / f"kb-{zlib.crc32(str(path.resolve()).encode()):08x}.marshal"
 
 
-def _read_cache(cache_file: Path, fingerprint: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    """The cached (data, index) if it matches this file's bytes; anything odd means a miss."""
+def _read_cache(cache_file: Path, fingerprint: list[Any]) -> dict[str, Any] | None:
+    """The cached entry if it was built from this version of the file; anything odd is a miss."""
     try:
-        cached = marshal.loads(cache_file.read_bytes())  # loads(bytes) is ~5x faster than load(file)
-        if cached["format"] == CACHE_FORMAT and cached["fingerprint"] == fingerprint:
-            return cached["data"], cached["index"]
+        with _no_gc():
+            cached = marshal.loads(cache_file.read_bytes())  # loads(bytes) is ~5x faster than load(file)
+        if cached["fingerprint"] == fingerprint:
+            return cached
     except Exception:  # a corrupt or foreign cache file is just a miss
         return None
     return None
 
 
-def _write_cache(cache_file: Path, fingerprint: str, data: dict[str, Any], index: dict[str, Any]) -> None:
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pause the cyclic GC while unpacking large acyclic data: it would rescan every new object."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _write_cache(cache_file: Path, entry: dict[str, Any]) -> None:
     """Write atomically (temp file, then rename); a read-only cache dir only costs speed."""
+    temporary = cache_file.with_name(f"{cache_file.name}.{os.getpid()}.tmp")
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cache_file.with_name(f"{cache_file.name}.{os.getpid()}.tmp")
-        with open(temporary, "wb") as handle:
-            marshal.dump({"format": CACHE_FORMAT, "fingerprint": fingerprint, "data": data, "index": index}, handle)
+        temporary.write_bytes(marshal.dumps(entry))
         os.replace(temporary, cache_file)
     except (OSError, ValueError):
         try:
             temporary.unlink(missing_ok=True)
-        except (OSError, UnboundLocalError):
+        except OSError:
             pass
+
+
+def quick_problem(data: Any) -> Problem | None:
+    """The first problem, fast: a compiled validator for the happy path, jsonschema to word a failure."""
+    import fastjsonschema  # 13x faster than jsonschema on 10k entries (benchmarks/scale.py)
+
+    try:
+        fastjsonschema.compile(load_schema())(data)
+    except fastjsonschema.JsonSchemaException:
+        problems = schema_problems(data)
+        return problems[0] if problems else Problem("$", "does not match the schema")
+    problems = cross_reference_problems(data)
+    return problems[0] if problems else None
 
 
 def load(path: Path) -> KnowledgeBase:
     """Load a knowledge base, validated and indexed, from the cache when the file is unchanged."""
-    raw = read_bytes(path)
-    fingerprint = _fingerprint(raw)
+    fingerprint = _fingerprint(_stat(path))
     cache_file = _cache_file(path)
     cached = _read_cache(cache_file, fingerprint)
     if cached is not None:
-        data, index = cached
-        return KnowledgeBase(path, data, index)
-    data = parse_json(path, raw)
-    problems = find_problems(data)
-    if problems:
-        more = f" (and {len(problems) - 1} more; run `c5 validate {path}`)" if len(problems) > 1 else ""
-        raise DataError(f"{path}: invalid knowledge base: {problems[0]}{more}", ExitCode.DATA_INVALID)
-    kb = KnowledgeBase(path, data, {})
-    kb.index = matching.build_index(kb.documents, country_synonyms(kb.countries))
-    _write_cache(cache_file, fingerprint, data, kb.index)
-    return kb
+        return KnowledgeBase(path, cached["index"], cached["documents"], cached["ids"], cached["sources"])
+    data = parse_json(path, read_bytes(path))
+    problem = quick_problem(data)
+    if problem is not None:
+        raise DataError(f"{path}: invalid knowledge base: {problem} (run `c5 validate` for every problem)",
+                        ExitCode.DATA_INVALID)
+    documents = derive_documents(data)
+    entry = {
+        "fingerprint": fingerprint,
+        "index": matching.build_index(documents, country_synonyms(data.get("countries", []))),
+        "documents": [json.dumps(doc, ensure_ascii=False) for doc in documents],
+        "ids": [doc["id"] for doc in documents],
+        "sources": json.dumps(data["sources"], ensure_ascii=False),
+    }
+    _write_cache(cache_file, entry)
+    return KnowledgeBase(path, entry["index"], entry["documents"], entry["ids"], entry["sources"], data)
 
 
 def validate_file(path: Path) -> list[Problem]:
     """Every problem in a file, for `c5 validate`; raises DataError if it cannot be parsed at all."""
+    _stat(path)
     return find_problems(parse_json(path, read_bytes(path)))

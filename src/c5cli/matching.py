@@ -20,8 +20,9 @@ import heapq
 import math
 import re
 import unicodedata
+from array import array
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 #: Field weights for BM25F: a word in a question or alias says more than one in an answer.
 FIELD_WEIGHTS = {"question": 3.0, "aliases": 3.0, "answer": 1.0, "tags": 1.0}
@@ -125,13 +126,12 @@ def tokenize(text: str, synonyms: Mapping[str, str] | None = None) -> list[str]:
     ``synonyms`` maps a knowledge base's own spellings (say ``kazakstan``) to the token
     every document uses (``kazakhstan``).
     """
-    tokens = _base_tokens(text)
+    tokens = _cached_tokens(text)
     return [synonyms.get(t, t) for t in tokens] if synonyms else list(tokens)
 
 
-@functools.lru_cache(maxsize=1 << 14)
-def _base_tokens(text: str) -> tuple[str, ...]:
-    """Tokens before knowledge-base synonyms; cached because candidates' phrases recur across queries."""
+def _scan_tokens(text: str) -> tuple[str, ...]:
+    """Tokens before knowledge-base synonyms."""
     tokens: list[str] = []
     for raw in _TOKEN.findall(normalize(text)):
         raw = TOKEN_SYNONYMS.get(raw, raw)
@@ -139,6 +139,10 @@ def _base_tokens(text: str) -> tuple[str, ...]:
             if word not in STOP_WORDS:
                 tokens.append(_fold(TOKEN_SYNONYMS.get(word, word)))
     return tuple(tokens)
+
+
+#: Candidates' phrases recur across the questions of one `ask -` run; building an index does not reuse.
+_cached_tokens = functools.lru_cache(maxsize=1 << 14)(_scan_tokens)
 
 
 def document_fields(document: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -152,24 +156,42 @@ def document_fields(document: Mapping[str, Any]) -> dict[str, list[str]]:
 
 
 def build_index(documents: Sequence[Mapping[str, Any]], synonyms: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Build a BM25F inverted index made only of lists, dicts, floats and strings."""
+    """Build a BM25F inverted index that ``marshal`` can store compactly.
+
+    Each posting list is a pair of packed arrays (document positions as uint32, weighted
+    term frequencies as float32): 8 bytes a posting, where lists of lists cost ~100.
+    """
     synonyms = dict(synonyms or {})
-    postings: dict[str, list[list[float]]] = {}
-    lengths: list[float] = []
+    positions: dict[str, array] = {}
+    frequencies: dict[str, array] = {}
+    lengths = array("f")
     for position, document in enumerate(documents):
         weighted: dict[str, float] = {}
-        length = 0.0
         for field_name, texts in document_fields(document).items():
             weight = FIELD_WEIGHTS[field_name]
             for text in texts:
-                for token in tokenize(text, synonyms):
+                for token in _scan_tokens(text):
+                    token = synonyms.get(token, token)
                     weighted[token] = weighted.get(token, 0.0) + weight
-                    length += weight
-        lengths.append(length)
+        lengths.append(sum(weighted.values()))
         for token, tf in weighted.items():
-            postings.setdefault(token, []).append([position, tf])
+            if token not in positions:
+                positions[token], frequencies[token] = array("I"), array("f")
+            positions[token].append(position)
+            frequencies[token].append(tf)
     average = sum(lengths) / len(lengths) if lengths else 1.0
-    return {"postings": postings, "lengths": lengths, "average_length": average or 1.0, "synonyms": synonyms}
+    return {
+        "postings": {token: (positions[token].tobytes(), frequencies[token].tobytes()) for token in positions},
+        "lengths": lengths.tobytes(),
+        "average_length": average or 1.0,
+        "synonyms": synonyms,
+    }
+
+
+def _unpack(packed: bytes, typecode: str) -> array:
+    values = array(typecode)
+    values.frombytes(packed)
+    return values
 
 
 @dataclass
@@ -217,6 +239,11 @@ class Ranking:
         )
 
 
+def _df(postings: Mapping[str, Any], token: str) -> int:
+    """Document frequency: the length of the token's packed uint32 position list."""
+    return len(postings[token][0]) // 4
+
+
 def _idf(document_frequency: int, total: int) -> float:
     return math.log(1.0 + (total - document_frequency + 0.5) / (document_frequency + 0.5))
 
@@ -255,10 +282,10 @@ def query_terms(
     return terms, corrections, unknown
 
 
-def rank(index: Mapping[str, Any], documents: Sequence[Mapping[str, Any]], query: str) -> Ranking:
-    """Rank documents for a question; the result carries everything ``--explain`` shows."""
+def rank(index: Mapping[str, Any], document: Callable[[int], Mapping[str, Any]], query: str) -> Ranking:
+    """Rank documents for a question; ``document(position)`` fetches one of the few candidates."""
     postings = index["postings"]
-    lengths = index["lengths"]
+    lengths = _unpack(index["lengths"], "f")
     average = index["average_length"]
     total = len(lengths)
     synonyms = index["synonyms"]
@@ -267,15 +294,14 @@ def rank(index: Mapping[str, Any], documents: Sequence[Mapping[str, Any]], query
         (fixed, CORRECTION_DISCOUNT) for fixed in corrections.values() if fixed not in terms
     ]
     max_idf = _idf(0, total) if total else 1.0
-    query_mass = sum(_idf(len(postings[t]), total) for t, _ in weighted_terms) + max_idf * len(unknown)
+    query_mass = sum(_idf(_df(postings, t), total) for t, _ in weighted_terms) + max_idf * len(unknown)
 
     bm25: dict[int, float] = {}
     covered: dict[int, float] = {}
     for term, discount in weighted_terms:
-        entries = postings[term]
-        idf = _idf(len(entries), total)
-        for position, tf in entries:
-            position = int(position)
+        packed_positions, packed_frequencies = postings[term]
+        idf = _idf(len(packed_positions) // 4, total)
+        for position, tf in zip(_unpack(packed_positions, "I"), _unpack(packed_frequencies, "f")):
             norm = tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * lengths[position] / average))
             bm25[position] = bm25.get(position, 0.0) + discount * idf * norm
             covered[position] = covered.get(position, 0.0) + discount * idf
@@ -284,9 +310,8 @@ def rank(index: Mapping[str, Any], documents: Sequence[Mapping[str, Any]], query
     query_tokens = {t for t, _ in weighted_terms}
     candidates = []
     for position in shortlist:
-        document = documents[position]
         query_coverage = covered[position] / query_mass if query_mass else 0.0
-        phrase_coverage, best_phrase = _phrase_coverage(document, query_tokens, query_mass, index)
+        phrase_coverage, best_phrase = _phrase_coverage(document(position), query_tokens, query_mass, index)
         score = 100.0 * (
             QUERY_COVERAGE_SHARE * query_coverage + (1 - QUERY_COVERAGE_SHARE) * phrase_coverage
         )
@@ -321,8 +346,8 @@ def _phrase_coverage(
         tokens = set(tokenize(phrase, index["synonyms"]))
         if not tokens:
             continue
-        mass = sum(_idf(len(postings.get(t, ())), total) if t in postings else max_idf for t in tokens)
-        hit = sum(_idf(len(postings[t]), total) for t in tokens & query_tokens)
+        mass = sum(_idf(_df(postings, t), total) if t in postings else max_idf for t in tokens)
+        hit = sum(_idf(_df(postings, t), total) for t in tokens & query_tokens)
         overlap = 2 * hit / (mass + query_mass) if mass + query_mass else 0.0
         if overlap > best:
             best, best_phrase = overlap, phrase
