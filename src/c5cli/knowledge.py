@@ -30,7 +30,7 @@ from .errors import DataError, ExitCode
 
 DATA_ENV = "C5_DATA"
 CACHE_ENV = "C5_CACHE_DIR"
-CACHE_FORMAT = 5  # bump when the cached structure or the matcher's index changes
+CACHE_FORMAT = 8  # bump when the cached structure or the matcher's index changes
 _PACKAGE_DIR = Path(__file__).resolve().parent
 SCHEMA_PATH = _PACKAGE_DIR / "schema.json"
 
@@ -219,7 +219,7 @@ def country_documents(country: dict[str, Any]) -> list[dict[str, Any]]:
 
     def add(fact: str, question: str, aliases: list[str], answer: str, refs: list[str], as_of: str | None = None) -> None:
         doc = {"id": f"{cid}-{fact}" if fact else cid, "question": question, "aliases": aliases,
-               "answer": answer, "sources": refs, "tags": ["country", name.casefold()]}
+               "answer": answer, "sources": refs, "tags": [name]}
         if as_of:
             doc["as_of"] = as_of
         docs.append(doc)
@@ -241,7 +241,7 @@ def country_documents(country: dict[str, Any]) -> list[dict[str, Any]]:
         leader = country["head_of_state"]
         profile.append(f"{leader['title'].lower()} {leader['name']} (as of {leader['as_of']})")
         add("leader", f"Who is the head of state of {name}?",
-            [f"{leader['title']} of {name}", f"{name} leader", f"who runs {name}", leader["name"]],
+            [f"{leader['title']} of {name}", f"{name} leader", f"who leads {name}", leader["name"]],
             f"{name}'s head of state is {leader['title']} {leader['name']} (as of {leader['as_of']}).",
             cited("head_of_state"), leader["as_of"])
     if "population" in country:
@@ -260,7 +260,7 @@ def country_documents(country: dict[str, Any]) -> list[dict[str, Any]]:
     minerals = ", ".join(m["name"] for m in country["minerals"])
     if minerals:
         profile.append(f"headline minerals {minerals}")
-    add("", f"{name}: country profile", [*spellings, f"{name} profile", f"facts about {name}"],
+    add("", f"{name}: country profile", [*spellings, f"{name} profile", f"{name} overview", f"facts about {name}"],
         "; ".join(profile) + ".", country["sources"])
     return docs
 

@@ -24,16 +24,20 @@ from array import array
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+import Stemmer  # PyStemmer: the Snowball stemmers in C, ~1 ms to import
+
 #: Field weights for BM25F: a word in a question or alias says more than one in an answer.
 FIELD_WEIGHTS = {"question": 3.0, "aliases": 3.0, "answer": 1.0, "tags": 1.0}
 BM25_K1 = 1.2
 BM25_B = 0.5
 #: Minimum confidence (0-100) to answer; calibrated on tests/eval/questions.jsonl.
-ANSWER_THRESHOLD = 68.0
+ANSWER_THRESHOLD = 60.0
 #: If the runner-up scores within this many points of the winner, both are shown.
 AMBIGUITY_MARGIN = 1.0
 #: Share of confidence from query coverage; the rest is phrase coverage.
 QUERY_COVERAGE_SHARE = 0.7
+#: A query word found only in an entry's answer or tags (not its question or aliases) counts this much.
+ANSWER_ONLY_CREDIT = 0.9
 #: A typo-corrected word counts for this much of a correctly spelled one.
 CORRECTION_DISCOUNT = 0.9
 #: Only this many distinct query words are considered (bounds work on huge input).
@@ -43,13 +47,25 @@ CANDIDATES = 20
 STOP_WORDS = frozenset(
     """a about actually all also am an and any anything are as at be been being but by can
     could de did do does doing done for from get give go going had has have having hello
-    help hey hi how i if in info information into is it its just know let like me mean
+    help hey hi how i if in info information into is it its just know let like me
     might more most much my need no not now of on one or our out please really s say
     says should show so some something stuff tell than that the their them then there
     these they thing things this those to too u want was we were what whats when where
     which while who whom whose why will with would wonder you your exactly explain
     describe briefly quick quickly details detail regarding concerning""".split()
 )
+
+#: Everyday words that ask rather than say what about ("what happened", "how many", "took part"):
+#: they still match, but weigh LIGHT_WORD_WEIGHT of their IDF, so an unmatched one barely lowers
+#: confidence while an unmatched topical word ("GDP", "Corvette") still does.
+LIGHT_WORDS_TEXT = """happen happened happening take taken took part role play played hold held long after
+    before since again later ago ever still already yet soon recent recently latest current currently
+    today time times day days month months week weeks many number amount total big size small main
+    major key important top best good bad people person someone anyone place thing way ways kind type
+    types sort example examples list name names called call known said think thought basically make
+    made use used using work works got went come came find found look looking see seen try given put
+    set keep kept supposed able currently anymore exist exists existing mentioned involved"""
+LIGHT_WORD_WEIGHT = 0.3
 
 #: Spellings folded to one token before matching, in both documents and queries.
 TOKEN_SYNONYMS = {
@@ -65,6 +81,7 @@ TOKEN_SYNONYMS = {
     "sq": "area",
     "prez": "president",
     "aluminum": "aluminium",
+    "stand": "mean",  # "what does PGI stand for" asks for its meaning
 }
 #: Abbreviations expanded to the words they stand for.
 TOKEN_EXPANSIONS = {
@@ -72,7 +89,6 @@ TOKEN_EXPANSIONS = {
     "ree": ("rare", "earth"),
     "rees": ("rare", "earth"),
     "eo": ("executive", "order"),
-    "unga": ("un", "general", "assembly"),
 }
 
 #: (trigger, pattern, replacement): a rewrite runs only if its trigger is in the text (start-up matters).
@@ -82,29 +98,28 @@ _DOMAIN_REWRITES = (
     # URL-style "c51" and "c5-1".
     ("5", re.compile(r"\b([cb])5-?1\b"), r"\g<1>5+1"),
     ("u.", re.compile(r"\bu\.s\.a?\.?"), "us "),
+    ("general assembly", re.compile(r"\b(?:un|united nations) general assembly\b"), "unga"),
     # possessive "'s" goes; other apostrophes are dropped ("so'm" -> "som")
     ("'", re.compile(r"'s\b|'"), ""),
 )
 _TOKEN = re.compile(r"[a-z0-9]+(?:\+[a-z0-9]+)*\+?")
 
 
+LIGHT_WORDS: frozenset[str] = frozenset()  # filled below, once _fold exists
+
+
+_STEMMER = Stemmer.Stemmer("english")
+
+
 def _fold(token: str) -> str:
-    """Fold common English inflections so "minerals", "chaired" and "countries" match their stems."""
-    if len(token) <= 3 or not token.isalpha():
-        return token
-    if token.endswith("ies") and len(token) > 4:
-        token = token[:-3] + "y"
-    elif token.endswith("sses"):
-        token = token[:-2]
-    elif token.endswith("s") and not token.endswith(("ss", "us", "is")):
-        token = token[:-1]
-    if token.endswith("ing") and len(token) > 5:
-        token = token[:-3]
-    elif token.endswith("ed") and len(token) > 5:
-        token = token[:-2]
-    if token.endswith("e") and len(token) > 4:
-        token = token[:-1]
-    return token
+    """Snowball-stem plain words so "producer", "produces" and "minerals" meet their stems.
+
+    Short tokens are left alone: they are mostly codes ("uzs", "kgs") that stemming would merge.
+    """
+    return _STEMMER.stemWord(token) if len(token) > 3 and token.isalpha() else token
+
+
+LIGHT_WORDS = frozenset(_fold(word) for word in LIGHT_WORDS_TEXT.split())
 
 
 def normalize(text: str) -> str:
@@ -183,6 +198,7 @@ def build_index(documents: Sequence[Mapping[str, Any]], synonyms: Mapping[str, s
     return {
         "postings": {token: (positions[token].tobytes(), frequencies[token].tobytes()) for token in positions},
         "lengths": lengths.tobytes(),
+        "count": len(lengths),
         "average_length": average or 1.0,
         "synonyms": synonyms,
     }
@@ -239,6 +255,11 @@ class Ranking:
         )
 
 
+def _weight(token: str, idf: float) -> float:
+    """How much information a query word carries: its IDF, lightened for everyday words."""
+    return idf * LIGHT_WORD_WEIGHT if token in LIGHT_WORDS else idf
+
+
 def _df(postings: Mapping[str, Any], token: str) -> int:
     """Document frequency: the length of the token's packed uint32 position list."""
     return len(postings[token][0]) // 4
@@ -287,24 +308,28 @@ def rank(index: Mapping[str, Any], document: Callable[[int], Mapping[str, Any]],
     postings = index["postings"]
     lengths = _unpack(index["lengths"], "f")
     average = index["average_length"]
-    total = len(lengths)
+    total = index["count"]
     synonyms = index["synonyms"]
     terms, corrections, unknown = query_terms(query, postings, synonyms)
     weighted_terms = [(t, 1.0) for t in terms] + [
         (fixed, CORRECTION_DISCOUNT) for fixed in corrections.values() if fixed not in terms
     ]
     max_idf = _idf(0, total) if total else 1.0
-    query_mass = sum(_idf(_df(postings, t), total) for t, _ in weighted_terms) + max_idf * len(unknown)
+    query_mass = sum(_weight(t, _idf(_df(postings, t), total)) for t, _ in weighted_terms)
+    query_mass += sum(_weight(t, max_idf) for t in unknown)
 
     bm25: dict[int, float] = {}
     covered: dict[int, float] = {}
     for term, discount in weighted_terms:
         packed_positions, packed_frequencies = postings[term]
         idf = _idf(len(packed_positions) // 4, total)
+        information = _weight(term, idf)
         for position, tf in zip(_unpack(packed_positions, "I"), _unpack(packed_frequencies, "f")):
             norm = tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * lengths[position] / average))
             bm25[position] = bm25.get(position, 0.0) + discount * idf * norm
-            covered[position] = covered.get(position, 0.0) + discount * idf
+            # a weighted tf of at least the question weight means the word is in the question or an alias
+            credit = 1.0 if tf >= FIELD_WEIGHTS["question"] else ANSWER_ONLY_CREDIT
+            covered[position] = covered.get(position, 0.0) + discount * information * credit
 
     shortlist = heapq.nlargest(CANDIDATES, bm25, key=bm25.__getitem__)
     query_tokens = {t for t, _ in weighted_terms}
@@ -339,15 +364,15 @@ def _phrase_coverage(
     bare alias such as "Tajikistan" does not outscore "What is the capital of Tajikistan?"
     for the question "capital of Tajikistan".
     """
-    postings, total = index["postings"], len(index["lengths"])
+    postings, total = index["postings"], index["count"]
     best, best_phrase = 0.0, ""
     max_idf = _idf(0, total) if total else 1.0
     for phrase in [document["question"], *document.get("aliases", ())]:
         tokens = set(tokenize(phrase, index["synonyms"]))
         if not tokens:
             continue
-        mass = sum(_idf(_df(postings, t), total) if t in postings else max_idf for t in tokens)
-        hit = sum(_idf(_df(postings, t), total) for t in tokens & query_tokens)
+        mass = sum(_weight(t, _idf(_df(postings, t), total) if t in postings else max_idf) for t in tokens)
+        hit = sum(_weight(t, _idf(_df(postings, t), total)) for t in tokens & query_tokens)
         overlap = 2 * hit / (mass + query_mass) if mass + query_mass else 0.0
         if overlap > best:
             best, best_phrase = overlap, phrase

@@ -1,0 +1,186 @@
+"""Answer-quality report: c5's matcher against two simple baselines on the same questions.
+
+    python benchmarks/quality.py                                   # the dev set
+    python benchmarks/quality.py --set ../shared/eval/sample.jsonl # any set in that format
+
+A question is ``{"q", "kind": "in" | "out"}``; an in-scope question names the entry that
+answers it (``"id"``) or, as in the shared sample, lists keyword groups the answer must
+contain (``"expect"``: one alternative from every group).
+
+Metrics, each for c5 and for each baseline at its best single threshold:
+  P@1        in-scope questions whose shown answer is right (a rejection counts as wrong)
+  MRR@3      mean reciprocal rank of the right entry in the top three (threshold ignored)
+  rejection  out-of-scope questions given no answer
+  false      answers that are wrong: out-of-scope answered plus in-scope answered wrongly,
+             over all questions
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from c5cli import api, knowledge
+
+DEV_SET = Path(__file__).resolve().parent.parent / "tests" / "eval" / "questions.jsonl"
+
+#: (ranked document positions, best score, answered?) for one question
+Ranked = tuple[list[int], float, bool]
+
+
+def load_questions(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@dataclass
+class Scores:
+    p_at_1: float
+    mrr_at_3: float
+    rejection: float
+    false_rate: float
+    threshold: float | None = None
+
+
+def is_right(question: dict[str, Any], document: dict[str, Any]) -> bool:
+    if "id" in question:
+        return document["id"] == question["id"] or document["id"] in question.get("also", ())
+    text = f"{document['question']} {document['answer']}".casefold()
+    return all(any(option in text for option in group) for group in question["expect"])
+
+
+def score(questions: Sequence[dict[str, Any]], ranked: Sequence[Ranked], document: Callable[[int], dict]) -> Scores:
+    hits = reciprocal = rejected = wrong = 0
+    inside = [q for q in questions if q["kind"] == "in"]
+    outside = len(questions) - len(inside)
+    for question, (positions, _, answered) in zip(questions, ranked):
+        if question["kind"] == "out":
+            rejected += not answered
+            wrong += answered
+            continue
+        right_top = bool(positions) and is_right(question, document(positions[0]))
+        hits += answered and right_top
+        wrong += answered and not right_top
+        for rank, position in enumerate(positions[:3], 1):
+            if is_right(question, document(position)):
+                reciprocal += 1 / rank
+                break
+    return Scores(hits / max(len(inside), 1), reciprocal / max(len(inside), 1), rejected / max(outside, 1),
+                  wrong / max(len(questions), 1))
+
+
+def best_threshold(questions, raw: Sequence[tuple[list[int], float]], document) -> Scores:
+    """A baseline's best single threshold: the one that maximises P@1 + rejection."""
+    best: Scores | None = None
+    for threshold in sorted({s for _, s in raw} | {math.inf}):
+        ranked = [(positions, s, s >= threshold) for positions, s in raw]
+        result = score(questions, ranked, document)
+        result.threshold = threshold
+        if best is None or result.p_at_1 + result.rejection > best.p_at_1 + best.rejection:
+            best = result
+    return best
+
+
+def c5_ranked(kb: knowledge.KnowledgeBase, question: str) -> Ranked:
+    result = api.ask(kb, question, top=3)
+    from c5cli import matching
+
+    ranking = matching.rank(kb.index, kb.document, question)
+    positions = [c.position for c in ranking.candidates[:3]]
+    top_score = ranking.candidates[0].score if ranking.candidates else 0.0
+    return positions, top_score, bool(result["matches"])
+
+
+def wratio_baseline(kb: knowledge.KnowledgeBase) -> Callable[[str], tuple[list[int], float]]:
+    """RapidFuzz WRatio of the question against each entry's question text alone."""
+    from rapidfuzz import fuzz, process, utils
+
+    questions = [kb.document(p)["question"] for p in range(len(kb.document_ids))]
+
+    def rank(query: str) -> tuple[list[int], float]:
+        found = process.extract(query, questions, scorer=fuzz.WRatio, processor=utils.default_process, limit=3)
+        return [index for _, _, index in found], (found[0][1] if found else 0.0)
+
+    return rank
+
+
+def bm25_baseline(kb: knowledge.KnowledgeBase) -> Callable[[str], tuple[list[int], float]]:
+    """Textbook BM25 over question + aliases + answer, lower-cased words, no stemming or fields."""
+    words = re.compile(r"[a-z0-9]+")
+    docs = []
+    for position in range(len(kb.document_ids)):
+        doc = kb.document(position)
+        docs.append(words.findall(" ".join([doc["question"], *doc["aliases"], doc["answer"]]).casefold()))
+    frequency: dict[str, int] = {}
+    for tokens in docs:
+        for token in set(tokens):
+            frequency[token] = frequency.get(token, 0) + 1
+    average = sum(map(len, docs)) / len(docs)
+    total = len(docs)
+
+    def rank(query: str) -> tuple[list[int], float]:
+        terms = set(words.findall(query.casefold()))
+        scores = []
+        for position, tokens in enumerate(docs):
+            value = 0.0
+            for term in terms & set(tokens):
+                tf = tokens.count(term)
+                idf = math.log(1 + (total - frequency[term] + 0.5) / (frequency[term] + 0.5))
+                value += idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * len(tokens) / average))
+            scores.append((value, position))
+        scores.sort(reverse=True)
+        return [p for _, p in scores[:3]], scores[0][0] if scores else 0.0
+
+    return rank
+
+
+def evaluate(questions: Sequence[dict[str, Any]], kb: knowledge.KnowledgeBase | None = None) -> dict[str, Scores]:
+    kb = kb or knowledge.load(knowledge.bundled_data_path())
+    results = {"c5": score(questions, [c5_ranked(kb, q["q"]) for q in questions], kb.document)}
+    for name, make in (("WRatio on questions", wratio_baseline), ("BM25 (plain)", bm25_baseline)):
+        rank = make(kb)
+        results[name] = best_threshold(questions, [rank(q["q"]) for q in questions], kb.document)
+    return results
+
+
+def failures(questions: Sequence[dict[str, Any]], kb: knowledge.KnowledgeBase) -> list[str]:
+    """c5's misses, for tuning by hand: what was asked, what was expected, what came back."""
+    lines = []
+    for question in questions:
+        result = api.ask(kb, question["q"])
+        top = result["matches"][0] if result["matches"] else None
+        if question["kind"] == "out" and top:
+            lines.append(f"OUT answered  {question['q']!r} -> {top['id']} ({top['score']})")
+        elif question["kind"] == "in" and (top is None or not is_right(question, top)):
+            got = f"{top['id']} ({top['score']})" if top else f"nothing; best {result['suggestions'][:1]}"
+            lines.append(f"IN  missed    {question['q']!r} expected {question.get('id', question.get('expect'))} -> {got}")
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", type=Path, default=DEV_SET, help="questions in JSON Lines (default: the dev set)")
+    parser.add_argument("--misses", action="store_true", help="also list c5's misses")
+    args = parser.parse_args()
+    questions = load_questions(args.set)
+    kb = knowledge.load(knowledge.bundled_data_path())
+    results = evaluate(questions, kb)
+    inside = sum(q["kind"] == "in" for q in questions)
+    print(f"{args.set.name}: {inside} in-scope, {len(questions) - inside} out-of-scope questions")
+    print(f"| matcher | P@1 | MRR@3 | out-of-scope rejection | false answers | threshold |")
+    print(f"|---|---|---|---|---|---|")
+    for name, s in results.items():
+        threshold = "c5's own" if s.threshold is None else f"{s.threshold:.3g}"
+        print(f"| {name} | {s.p_at_1:.3f} | {s.mrr_at_3:.3f} | {s.rejection:.3f} | {s.false_rate:.1%} | {threshold} |")
+    if args.misses:
+        print("\n".join(failures(questions, kb)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
