@@ -30,7 +30,7 @@ from .errors import DataError, ExitCode
 
 DATA_ENV = "C5_DATA"
 CACHE_ENV = "C5_CACHE_DIR"
-CACHE_FORMAT = 8  # bump when the cached structure or the matcher's index changes
+CACHE_FORMAT = 10  # bump when the cached structure or the matcher's index changes
 _PACKAGE_DIR = Path(__file__).resolve().parent
 SCHEMA_PATH = _PACKAGE_DIR / "schema.json"
 
@@ -228,7 +228,8 @@ def country_documents(country: dict[str, Any]) -> list[dict[str, Any]]:
         [f"{name} capital city", f"{country['capital']} capital", f"capital city of {name}"],
         f"The capital of {name} is {country['capital']}.", cited("capital"))
     add("codes", f"What are the ISO country codes of {name}?",
-        [f"{name} iso code", f"{name} country code", country["iso2"], country["iso3"]],
+        [f"{name} iso code", f"{name} country code", f"{name} two-letter and three-letter codes",
+         country["iso2"], country["iso3"]],
         f"{name}'s ISO 3166-1 codes are {country['iso2']} (alpha-2), {country['iso3']} (alpha-3)"
         + (f" and {country['iso_numeric']} (numeric)." if "iso_numeric" in country else "."), cited("codes"))
     if "currency" in country:
@@ -462,7 +463,12 @@ def load(path: Path) -> KnowledgeBase:
     documents = derive_documents(data)
     entry = {
         "fingerprint": fingerprint,
-        "index": matching.build_index(documents, country_synonyms(data.get("countries", []))),
+        "index": matching.build_index(
+            documents,
+            country_synonyms(data.get("countries", [])),
+            data["meta"].get("topic", ""),
+            [token for country in data.get("countries", []) for token in matching.tokenize(country["name"])],
+        ),
         "documents": [json.dumps(doc, ensure_ascii=False) for doc in documents],
         "ids": [doc["id"] for doc in documents],
         "sources": json.dumps(data["sources"], ensure_ascii=False),

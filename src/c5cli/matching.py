@@ -31,13 +31,20 @@ FIELD_WEIGHTS = {"question": 3.0, "aliases": 3.0, "answer": 1.0, "tags": 1.0}
 BM25_K1 = 1.2
 BM25_B = 0.5
 #: Minimum confidence (0-100) to answer; calibrated on tests/eval/questions.jsonl.
-ANSWER_THRESHOLD = 60.0
+ANSWER_THRESHOLD = 62.0
 #: If the runner-up scores within this many points of the winner, both are shown.
 AMBIGUITY_MARGIN = 1.0
 #: Share of confidence from query coverage; the rest is phrase coverage.
 QUERY_COVERAGE_SHARE = 0.7
 #: A query word found only in an entry's answer or tags (not its question or aliases) counts this much.
 ANSWER_ONLY_CREDIT = 0.9
+#: An unknown word weighs this share of the rarest known word's IDF: it may be a paraphrase.
+UNKNOWN_WORD_WEIGHT = 0.7
+#: The winner's confidence gains this share of its lead over the runner-up: a clear winner is
+#: safer to answer than one of several near-equal partial matches.
+MARGIN_BONUS = 0.25
+#: An entry that never mentions the country a question names keeps this share of its score.
+OTHER_ENTITY_FACTOR = 0.6
 #: A typo-corrected word counts for this much of a correctly spelled one.
 CORRECTION_DISCOUNT = 0.9
 #: Only this many distinct query words are considered (bounds work on huge input).
@@ -76,6 +83,7 @@ TOKEN_SYNONYMS = {
     "americans": "us",
     "united": "us",
     "kazak": "kazakh",
+    "production": "produce",  # Snowball leaves "product"; producer and produces become "produc"
     "km2": "area",
     "km": "area",
     "sq": "area",
@@ -170,8 +178,18 @@ def document_fields(document: Mapping[str, Any]) -> dict[str, list[str]]:
     }
 
 
-def build_index(documents: Sequence[Mapping[str, Any]], synonyms: Mapping[str, str] | None = None) -> dict[str, Any]:
+def build_index(
+    documents: Sequence[Mapping[str, Any]],
+    synonyms: Mapping[str, str] | None = None,
+    topic: str = "",
+    entities: Iterable[str] = (),
+) -> dict[str, Any]:
     """Build a BM25F inverted index that ``marshal`` can store compactly.
+
+    ``topic`` names what the whole knowledge base is about ("C5+1, Central Asia, critical
+    minerals"); its words are context in every question, so they count as light words.
+    ``entities`` are names (countries): a question that names one is not answered with an
+    entry that never mentions it (Kazakhstan's minerals for a question about Tajikistan).
 
     Each posting list is a pair of packed arrays (document positions as uint32, weighted
     term frequencies as float32): 8 bytes a posting, where lists of lists cost ~100.
@@ -201,6 +219,8 @@ def build_index(documents: Sequence[Mapping[str, Any]], synonyms: Mapping[str, s
         "count": len(lengths),
         "average_length": average or 1.0,
         "synonyms": synonyms,
+        "topic": sorted({synonyms.get(t, t) for t in _scan_tokens(topic)}),
+        "entities": sorted({synonyms.get(t, t) for t in entities}),
     }
 
 
@@ -215,7 +235,8 @@ class Candidate:
     """One ranked document with the parts of its score, for ``--explain``."""
 
     position: int
-    score: float
+    score: float  # confidence 0-100: relevance, plus the margin bonus for the winner
+    relevance: float  # coverage blend before any margin bonus
     bm25: float
     query_coverage: float
     phrase_coverage: float
@@ -241,23 +262,22 @@ class Ranking:
         """The candidates to show: ``top`` of them, widened to every near-tie of the winner."""
         if not self.confident:
             return []
-        best = self.candidates[0].score
-        tied = [c for c in self.candidates if best - c.score <= AMBIGUITY_MARGIN]
-        chosen = self.candidates[: max(top, len(tied))]
-        return [c for c in chosen if c.score >= ANSWER_THRESHOLD]
+        best = self.candidates[0].relevance
+        tied = [c for c in self.candidates if best - c.relevance <= AMBIGUITY_MARGIN]
+        return self.candidates[: max(top, len(tied))]
 
     @property
     def ambiguous(self) -> bool:
         return (
             self.confident
             and len(self.candidates) > 1
-            and self.candidates[0].score - self.candidates[1].score <= AMBIGUITY_MARGIN
+            and self.candidates[0].relevance - self.candidates[1].relevance <= AMBIGUITY_MARGIN
         )
 
 
-def _weight(token: str, idf: float) -> float:
-    """How much information a query word carries: its IDF, lightened for everyday words."""
-    return idf * LIGHT_WORD_WEIGHT if token in LIGHT_WORDS else idf
+def _weight(token: str, idf: float, topic: frozenset[str] | set[str] = frozenset()) -> float:
+    """How much information a query word carries: its IDF, lightened for everyday and topic words."""
+    return idf * LIGHT_WORD_WEIGHT if token in LIGHT_WORDS or token in topic else idf
 
 
 def _df(postings: Mapping[str, Any], token: str) -> int:
@@ -315,16 +335,21 @@ def rank(index: Mapping[str, Any], document: Callable[[int], Mapping[str, Any]],
         (fixed, CORRECTION_DISCOUNT) for fixed in corrections.values() if fixed not in terms
     ]
     max_idf = _idf(0, total) if total else 1.0
-    query_mass = sum(_weight(t, _idf(_df(postings, t), total)) for t, _ in weighted_terms)
-    query_mass += sum(_weight(t, max_idf) for t in unknown)
+    topic = set(index["topic"])
+    query_mass = sum(_weight(t, _idf(_df(postings, t), total), topic) for t, _ in weighted_terms)
+    query_mass += sum(_weight(t, max_idf * UNKNOWN_WORD_WEIGHT, topic) for t in unknown)
 
     bm25: dict[int, float] = {}
     covered: dict[int, float] = {}
+    naming: set[int] | None = None  # positions that mention an entity the question names
     for term, discount in weighted_terms:
         packed_positions, packed_frequencies = postings[term]
         idf = _idf(len(packed_positions) // 4, total)
-        information = _weight(term, idf)
-        for position, tf in zip(_unpack(packed_positions, "I"), _unpack(packed_frequencies, "f")):
+        information = _weight(term, idf, topic)
+        positions = _unpack(packed_positions, "I")
+        if term in index["entities"]:
+            naming = (naming or set()).union(positions)
+        for position, tf in zip(positions, _unpack(packed_frequencies, "f")):
             norm = tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * lengths[position] / average))
             bm25[position] = bm25.get(position, 0.0) + discount * idf * norm
             # a weighted tf of at least the question weight means the word is in the question or an alias
@@ -340,17 +365,24 @@ def rank(index: Mapping[str, Any], document: Callable[[int], Mapping[str, Any]],
         score = 100.0 * (
             QUERY_COVERAGE_SHARE * query_coverage + (1 - QUERY_COVERAGE_SHARE) * phrase_coverage
         )
+        if naming is not None and position not in naming:
+            score *= OTHER_ENTITY_FACTOR  # the question names a country this entry never mentions
         candidates.append(
             Candidate(
                 position=position,
                 score=round(score, 1),
+                relevance=round(score, 1),
                 bm25=round(bm25[position], 3),
                 query_coverage=round(query_coverage, 3),
                 phrase_coverage=round(phrase_coverage, 3),
                 best_phrase=best_phrase,
             )
         )
-    candidates.sort(key=lambda c: (-c.score, -c.bm25, c.position))
+    candidates.sort(key=lambda c: (-c.relevance, -c.bm25, c.position))
+    if candidates:
+        winner = candidates[0]
+        lead = winner.relevance - (candidates[1].relevance if len(candidates) > 1 else 0.0)
+        winner.score = round(min(100.0, winner.relevance + MARGIN_BONUS * lead), 1)
     return Ranking(query=query, terms=terms, corrections=corrections, unknown=unknown, candidates=candidates,
                    query_tokens=frozenset(query_tokens))
 
@@ -364,15 +396,16 @@ def _phrase_coverage(
     bare alias such as "Tajikistan" does not outscore "What is the capital of Tajikistan?"
     for the question "capital of Tajikistan".
     """
-    postings, total = index["postings"], index["count"]
+    postings, total, topic = index["postings"], index["count"], set(index["topic"])
     best, best_phrase = 0.0, ""
     max_idf = _idf(0, total) if total else 1.0
     for phrase in [document["question"], *document.get("aliases", ())]:
         tokens = set(tokenize(phrase, index["synonyms"]))
         if not tokens:
             continue
-        mass = sum(_weight(t, _idf(_df(postings, t), total) if t in postings else max_idf) for t in tokens)
-        hit = sum(_weight(t, _idf(_df(postings, t), total)) for t in tokens & query_tokens)
+        mass = sum(_weight(t, _idf(_df(postings, t), total) if t in postings else max_idf * UNKNOWN_WORD_WEIGHT, topic)
+                   for t in tokens)
+        hit = sum(_weight(t, _idf(_df(postings, t), total), topic) for t in tokens & query_tokens)
         overlap = 2 * hit / (mass + query_mass) if mass + query_mass else 0.0
         if overlap > best:
             best, best_phrase = overlap, phrase

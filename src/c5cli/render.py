@@ -125,6 +125,7 @@ class Renderer:
             lines.append(
                 f"  query coverage {item['query_coverage']} x {item['weights']['query_coverage']}"
                 f" + phrase coverage {item['phrase_coverage']} x {item['weights']['phrase_coverage']}"
+                f" = {item['relevance']}; + margin bonus {item['margin_bonus']}"
                 f"  (bm25 {item['bm25']}, threshold {item['threshold']})"
             )
             lines.append(f"  best phrase: {item['best_phrase']}")
