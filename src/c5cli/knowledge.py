@@ -13,7 +13,6 @@ to the file invalidates it. A missing, stale or corrupt cache is rebuilt, never 
 from __future__ import annotations
 
 import gc
-import json
 import marshal
 import os
 import stat
@@ -30,7 +29,7 @@ from .errors import DataError, ExitCode
 
 DATA_ENV = "C5_DATA"
 CACHE_ENV = "C5_CACHE_DIR"
-CACHE_FORMAT = 10  # bump when the cached structure or the matcher's index changes
+CACHE_FORMAT = 11  # bump when the cached structure or the matcher's index changes
 _PACKAGE_DIR = Path(__file__).resolve().parent
 SCHEMA_PATH = _PACKAGE_DIR / "schema.json"
 
@@ -69,6 +68,8 @@ def cache_dir() -> Path:
 
 
 def load_schema() -> dict[str, Any]:
+    import json  # json is only needed when a file is parsed or validated, not on a cached run
+
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
@@ -85,6 +86,7 @@ def read_bytes(path: Path) -> bytes:
 
 def parse_json(path: Path, raw: bytes) -> Any:
     """Parse bytes as UTF-8 JSON, turning every failure into one located message."""
+    import json
     if not raw.strip():
         raise DataError(f"{path}: data file is empty", ExitCode.DATA_NOT_JSON)
     try:
@@ -129,6 +131,8 @@ def _describe(error: Any) -> str:
     """A short message: jsonschema's own quotes the whole offending value, which may be huge."""
     if error.validator == "type":
         return f"expected {error.validator_value}, got {_JSON_TYPES.get(type(error.instance), 'value')}"
+    import json
+
     if error.validator in ("pattern", "minLength", "const", "oneOf", "minimum", "minItems", "uniqueItems"):
         shown = json.dumps(error.instance, ensure_ascii=False)
         shown = shown if len(shown) <= 40 else shown[:39] + "…"
@@ -295,13 +299,13 @@ class KnowledgeBase:
     the cache; the whole file is parsed only for commands that list everything.
     """
 
-    def __init__(self, path: Path, index: dict[str, Any], document_texts: list[str], document_ids: list[str],
-                 sources_text: str, data: dict[str, Any] | None = None) -> None:
+    def __init__(self, path: Path, index: dict[str, Any], packed_documents: list[bytes], document_ids: list[str],
+                 packed_sources: bytes, data: dict[str, Any] | None = None) -> None:
         self.path = path
         self.index = index
         self.document_ids = document_ids
-        self._document_texts = document_texts  # one JSON object per document, parsed when needed
-        self._sources_text = sources_text
+        self._packed_documents = packed_documents  # one marshalled dict per document, unpacked when needed
+        self._packed_sources = packed_sources
         self._parsed: dict[int, dict[str, Any]] = {}
         if data is not None:
             self.__dict__["data"] = data  # fills the cached_property below
@@ -312,7 +316,7 @@ class KnowledgeBase:
 
     def document(self, position: int) -> dict[str, Any]:
         if position not in self._parsed:
-            self._parsed[position] = json.loads(self._document_texts[position])
+            self._parsed[position] = marshal.loads(self._packed_documents[position])
         return self._parsed[position]
 
     @property
@@ -337,7 +341,7 @@ class KnowledgeBase:
 
     @cached_property
     def sources_by_id(self) -> dict[str, dict[str, Any]]:
-        return {source["id"]: source for source in json.loads(self._sources_text)}
+        return {source["id"]: source for source in marshal.loads(self._packed_sources)}
 
     def cite(self, source_ids: list[str]) -> list[dict[str, Any]]:
         """The full source records for a list of source ids, in order."""
@@ -469,9 +473,9 @@ def load(path: Path) -> KnowledgeBase:
             data["meta"].get("topic", ""),
             [token for country in data.get("countries", []) for token in matching.tokenize(country["name"])],
         ),
-        "documents": [json.dumps(doc, ensure_ascii=False) for doc in documents],
+        "documents": [marshal.dumps(doc) for doc in documents],
         "ids": [doc["id"] for doc in documents],
-        "sources": json.dumps(data["sources"], ensure_ascii=False),
+        "sources": marshal.dumps(data["sources"]),
     }
     _write_cache(cache_file, entry)
     return KnowledgeBase(path, entry["index"], entry["documents"], entry["ids"], entry["sources"], data)
