@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from c5cli import api, knowledge
+from c5cli import api, knowledge, matching
 
 DEV_SET = Path(__file__).resolve().parent.parent / "tests" / "eval" / "questions.jsonl"
 
@@ -87,13 +87,11 @@ def best_threshold(questions, raw: Sequence[tuple[list[int], float]], document) 
 
 
 def c5_ranked(kb: knowledge.KnowledgeBase, question: str) -> Ranked:
-    result = api.ask(kb, question, top=3)
-    from c5cli import matching
-
+    """c5's top three, its confidence, and whether `c5 ask` would answer (as api.ask decides)."""
     ranking = matching.rank(kb.index, kb.document, question)
     positions = [c.position for c in ranking.candidates[:3]]
     top_score = ranking.candidates[0].score if ranking.candidates else 0.0
-    return positions, top_score, bool(result["matches"])
+    return positions, top_score, ranking.confident
 
 
 def wratio_baseline(kb: knowledge.KnowledgeBase) -> Callable[[str], tuple[list[int], float]]:

@@ -271,6 +271,7 @@ def test_minerals_overview_and_unknown(run):
 # -- validate / schema ---------------------------------------------------------------------------
 
 def test_schema_prints_the_shipped_schema(run):
+    assert run("schema", "--json").stdout == run("schema").stdout
     schema = json.loads(run("schema").stdout)
     assert schema["title"] == "c5 knowledge base"
     assert "faq" in schema["properties"]

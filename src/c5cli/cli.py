@@ -377,7 +377,7 @@ def validate(
 
 
 @command()
-def schema(ctx: typer.Context) -> None:
+def schema(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Accepted for uniformity: the schema is JSON.")) -> None:
     """Print the JSON Schema of the knowledge-base format.
 
     Example: c5 schema > c5.schema.json
