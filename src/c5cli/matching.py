@@ -83,7 +83,6 @@ TOKEN_SYNONYMS = {
     "americans": "us",
     "united": "us",
     "kazak": "kazakh",
-    "production": "produce",  # Snowball leaves "product"; producer and produces become "produc"
     "km2": "area",
     "km": "area",
     "sq": "area",
@@ -129,6 +128,26 @@ def _fold(token: str) -> str:
 
 LIGHT_WORDS = frozenset(_fold(word) for word in LIGHT_WORDS_TEXT.split())
 
+#: Words people use interchangeably in questions, each group folded to its first word, in
+#: documents and queries alike ("when did C5+1 start" meets "when did it begin").
+CONCEPTS = {
+    "begin": "begin began begun start started starting launch launched inception origin origins "
+             "created creation establish established",
+    "aim": "aim aims goal goals objective objectives purpose purposes",
+    "outcome": "outcome outcomes result results achieve achieved achievement deliverable deliverables",
+    "member": "member members membership belong belongs",
+    "currency": "currency currencies money cash",
+    "president": "president presidents leader leaders ruler rulers",
+    "agreement": "agreement agreements deal deals memorandum memoranda mou pact",
+    "control": "control controls controlled controlling restrict restricts restricted restriction restrictions "
+               "curb curbs limit limits ban bans banned",
+    "share": "share shares percent percentage fraction proportion",
+    "area": "area size big surface",
+    "population": "population inhabitants residents",
+    "produce": "produce produces produced producer producers production output",
+}
+_CONCEPT_OF = {_fold(word): _fold(head) for head, words in CONCEPTS.items() for word in words.split()}
+
 
 def normalize(text: str) -> str:
     """Lower-case, strip accents and rewrite domain spellings such as "C5 plus 1"."""
@@ -160,7 +179,8 @@ def _scan_tokens(text: str) -> tuple[str, ...]:
         raw = TOKEN_SYNONYMS.get(raw, raw)
         for word in TOKEN_EXPANSIONS.get(raw, (raw,)):
             if word not in STOP_WORDS:
-                tokens.append(_fold(TOKEN_SYNONYMS.get(word, word)))
+                folded = _fold(TOKEN_SYNONYMS.get(word, word))
+                tokens.append(_CONCEPT_OF.get(folded, folded))
     return tuple(tokens)
 
 
