@@ -9,8 +9,9 @@ off-topic questions 50-58 points. Instead each query word is weighed by how rare
 the knowledge base (IDF), a document is ranked by BM25F over its question, aliases,
 answer and tags, and confidence is the share of the query's information that the
 document explains, blended with how completely the query restates one of the document's
-own phrasings. An unknown word (say "GDP" or "Corvette") carries the weight of the rarest
-word, so it drags confidence down instead of being ignored.
+own phrasings. An unknown word (say "GDP" or "Corvette") weighs almost as much as the
+rarest known word, so it drags confidence down instead of being ignored; everyday words
+("happened", "took part") and the knowledge base's own topic words weigh little.
 """
 
 from __future__ import annotations
@@ -67,11 +68,11 @@ STOP_WORDS = frozenset(
 #: confidence while an unmatched topical word ("GDP", "Corvette") still does.
 LIGHT_WORDS_TEXT = """happen happened happening take taken took part role play played hold held long after
     before since again later ago ever still already yet soon recent recently latest current currently
-    today time times day days month months week weeks many number amount total big size small main
+    today time times day days month months week weeks many number amount total small main
     major key important top best good bad people person someone anyone place thing way ways kind type
     types sort example examples list name names called call known said think thought basically make
     made use used using work works got went come came find found look looking see seen try given put
-    set keep kept supposed able currently anymore exist exists existing mentioned involved"""
+    set keep kept supposed able anymore exist exists existing mentioned involved"""
 LIGHT_WORD_WEIGHT = 0.3
 
 #: Spellings folded to one token before matching, in both documents and queries.
@@ -110,9 +111,6 @@ _DOMAIN_REWRITES = (
     ("'", re.compile(r"'s\b|'"), ""),
 )
 _TOKEN = re.compile(r"[a-z0-9]+(?:\+[a-z0-9]+)*\+?")
-
-
-LIGHT_WORDS: frozenset[str] = frozenset()  # filled below, once _fold exists
 
 
 _STEMMER = Stemmer.Stemmer("english")
@@ -355,7 +353,7 @@ def rank(index: Mapping[str, Any], document: Callable[[int], Mapping[str, Any]],
         (fixed, CORRECTION_DISCOUNT) for fixed in corrections.values() if fixed not in terms
     ]
     max_idf = _idf(0, total) if total else 1.0
-    topic = set(index["topic"])
+    topic, entities = set(index["topic"]), set(index["entities"])
     query_mass = sum(_weight(t, _idf(_df(postings, t), total), topic) for t, _ in weighted_terms)
     query_mass += sum(_weight(t, max_idf * UNKNOWN_WORD_WEIGHT, topic) for t in unknown)
 
@@ -367,7 +365,7 @@ def rank(index: Mapping[str, Any], document: Callable[[int], Mapping[str, Any]],
         idf = _idf(len(packed_positions) // 4, total)
         information = _weight(term, idf, topic)
         positions = _unpack(packed_positions, "I")
-        if term in index["entities"]:
+        if term in entities:
             naming = (naming or set()).union(positions)
         for position, tf in zip(positions, _unpack(packed_frequencies, "f")):
             norm = tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * lengths[position] / average))
