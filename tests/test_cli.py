@@ -281,3 +281,23 @@ def test_validate_bundled_data(run):
     result = run("validate")
     assert result.exit_code == 0
     assert "valid" in result.stderr
+
+
+# -- colour -----------------------------------------------------------------------------------------
+
+def test_color_always_draws_a_table_and_never_stays_plain(run):
+    forced = run("--color", "always", "countries").stdout
+    assert "\x1b[" in forced and "━" in forced
+    plain = run("--color", "never", "countries").stdout
+    assert "\x1b[" not in plain
+    assert plain.splitlines()[0] == "Name\tOfficial name\tCapital\tISO2\tISO3\tMinerals"
+
+
+@pytest.mark.parametrize("env, color, expected", [({}, "auto", False), ({"NO_COLOR": "1"}, "auto", True),
+                                                  ({"NO_COLOR": "1"}, "always", False), ({}, "never", True)])
+def test_no_color_is_honoured(monkeypatch, env, color, expected):
+    from c5cli.render import Renderer
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert Renderer(color=color)._console().no_color is expected

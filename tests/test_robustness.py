@@ -295,6 +295,7 @@ def test_install_completion(c5_script, tmp_path, env_without_colour, shell, inst
     home = tmp_path / "home"
     home.mkdir()
     env = _env(tmp_path, env_without_colour, HOME=str(home), C5=c5_script)
-    result = subprocess.run([shell, "-c", '"$C5" --install-completion'], env=env, capture_output=True, timeout=60)
+    # "; true" keeps the shell as c5's parent process (a lone command would be exec'd in its place)
+    result = subprocess.run([shell, "-c", '"$C5" --install-completion; true'], env=env, capture_output=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "_C5_COMPLETE" in (home / installed).read_text()
