@@ -57,10 +57,6 @@ def ask(kb: KnowledgeBase, question: str, *, top: int = 1, explain: bool = False
 def explanation(kb: KnowledgeBase, ranking: matching.Ranking) -> list[dict[str, Any]]:
     """Score components of the winner and the runner-up."""
     query = {"terms": ranking.terms, "corrections": ranking.corrections, "unknown": ranking.unknown}
-    weights = {
-        "query_coverage": matching.QUERY_COVERAGE_SHARE,
-        "phrase_coverage": round(1 - matching.QUERY_COVERAGE_SHARE, 2),
-    }
     items = []
     for role, candidate in zip(("winner", "runner-up"), ranking.candidates[:2]):
         document = kb.document(candidate.position)
@@ -68,13 +64,13 @@ def explanation(kb: KnowledgeBase, ranking: matching.Ranking) -> list[dict[str, 
             "role": role,
             "id": document["id"],
             "score": candidate.score,
-            "relevance": candidate.relevance,
-            "margin_bonus": round(candidate.score - candidate.relevance, 1),
             "threshold": matching.ANSWER_THRESHOLD,
+            "relevance": candidate.relevance,
             "query_coverage": candidate.query_coverage,
             "phrase_coverage": candidate.phrase_coverage,
-            "weights": weights,
             "bm25": candidate.bm25,
+            "features": candidate.features,
+            "weights": matching.CALIBRATION,
             "best_phrase": candidate.best_phrase,
             "matched": matching.matched_words(document, ranking.query_tokens, kb.index["synonyms"]),
             "query": query,

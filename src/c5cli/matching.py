@@ -22,7 +22,7 @@ import math
 import re
 import unicodedata
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import Stemmer  # PyStemmer: the Snowball stemmers in C, ~1 ms to import
@@ -31,19 +31,29 @@ import Stemmer  # PyStemmer: the Snowball stemmers in C, ~1 ms to import
 FIELD_WEIGHTS = {"question": 3.0, "aliases": 3.0, "answer": 1.0, "tags": 1.0}
 BM25_K1 = 1.2
 BM25_B = 0.5
-#: Minimum confidence (0-100) to answer; calibrated on tests/eval/questions.jsonl.
-ANSWER_THRESHOLD = 62.0
+#: Minimum confidence (0-100: the estimated chance, in percent, that the entry is the right
+#: answer) to answer; chosen on tests/eval/questions.jsonl for >= 95% out-of-scope rejection.
+ANSWER_THRESHOLD = 40.0
 #: If the runner-up scores within this many points of the winner, both are shown.
 AMBIGUITY_MARGIN = 1.0
-#: Share of confidence from query coverage; the rest is phrase coverage.
+#: Share of relevance (the ranking score) from query coverage; the rest is phrase coverage.
 QUERY_COVERAGE_SHARE = 0.7
 #: A query word found only in an entry's answer or tags (not its question or aliases) counts this much.
 ANSWER_ONLY_CREDIT = 0.9
 #: An unknown word weighs this share of the rarest known word's IDF: it may be a paraphrase.
 UNKNOWN_WORD_WEIGHT = 0.7
-#: The winner's confidence gains this share of its lead over the runner-up: a clear winner is
-#: safer to answer than one of several near-equal partial matches.
-MARGIN_BONUS = 0.25
+#: Logistic calibration of "this entry is the right answer", fitted on the dev set by
+#: benchmarks/calibrate.py: confidence = 100 * sigmoid(bias + sum(weight * feature)).
+#: A clear lead over the runner-up, BM25 evidence and phrase overlap raise it; words the
+#: knowledge base has never seen lower it.
+CALIBRATION = {
+    "bias": -6.08,
+    "query_coverage": 1.89,
+    "phrase_coverage": 5.56,
+    "lead": 3.91,
+    "unknown_share": -5.28,
+    "bm25_share": 2.65,
+}
 #: An entry that never mentions the country a question names keeps this share of its score.
 OTHER_ENTITY_FACTOR = 0.6
 #: A typo-corrected word counts for this much of a correctly spelled one.
@@ -253,12 +263,13 @@ class Candidate:
     """One ranked document with the parts of its score, for ``--explain``."""
 
     position: int
-    score: float  # confidence 0-100: relevance, plus the margin bonus for the winner
-    relevance: float  # coverage blend before any margin bonus
+    relevance: float  # the ranking score: a blend of query and phrase coverage, 0-100
     bm25: float
     query_coverage: float
     phrase_coverage: float
     best_phrase: str
+    features: dict[str, float] = field(default_factory=dict)
+    score: float = 0.0  # confidence 0-100, from CALIBRATION
 
 
 @dataclass
@@ -291,6 +302,17 @@ class Ranking:
             and len(self.candidates) > 1
             and self.candidates[0].relevance - self.candidates[1].relevance <= AMBIGUITY_MARGIN
         )
+
+
+def confidence(features: Mapping[str, float]) -> float:
+    """The calibrated chance, in percent, that an entry with these features is the right answer."""
+    return confidence_with(CALIBRATION, features)
+
+
+def confidence_with(weights: Mapping[str, float], features: Mapping[str, float]) -> float:
+    """Logistic confidence for any weights (benchmarks/calibrate.py fits them with this)."""
+    z = weights["bias"] + sum(weights[name] * value for name, value in features.items())
+    return 100.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
 def _weight(token: str, idf: float, topic: frozenset[str] | set[str] = frozenset()) -> float:
@@ -388,7 +410,6 @@ def rank(index: Mapping[str, Any], document: Callable[[int], Mapping[str, Any]],
         candidates.append(
             Candidate(
                 position=position,
-                score=round(score, 1),
                 relevance=round(score, 1),
                 bm25=round(bm25[position], 3),
                 query_coverage=round(query_coverage, 3),
@@ -397,10 +418,18 @@ def rank(index: Mapping[str, Any], document: Callable[[int], Mapping[str, Any]],
             )
         )
     candidates.sort(key=lambda c: (-c.relevance, -c.bm25, c.position))
-    if candidates:
-        winner = candidates[0]
-        lead = winner.relevance - (candidates[1].relevance if len(candidates) > 1 else 0.0)
-        winner.score = round(min(100.0, winner.relevance + MARGIN_BONUS * lead), 1)
+    unknown_share = len(unknown) / max(len(terms) + len(corrections) + len(unknown), 1)
+    bm25_ceiling = max_idf * (BM25_K1 + 1)
+    for rank_number, candidate in enumerate(candidates):
+        rival = candidates[1 if rank_number == 0 else 0].relevance if len(candidates) > 1 else 0.0
+        candidate.features = {
+            "query_coverage": candidate.query_coverage,
+            "phrase_coverage": candidate.phrase_coverage,
+            "lead": round((candidate.relevance - rival) / 100, 3),
+            "unknown_share": round(unknown_share, 3),
+            "bm25_share": round(candidate.bm25 / bm25_ceiling, 3),
+        }
+        candidate.score = round(confidence(candidate.features), 1)
     return Ranking(query=query, terms=terms, corrections=corrections, unknown=unknown, candidates=candidates,
                    query_tokens=frozenset(query_tokens))
 

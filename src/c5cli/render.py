@@ -121,13 +121,12 @@ class Renderer:
         """Why the winner won: matched words per field and each score component."""
         lines = []
         for item in explanation:
-            lines.append(f"{item['role']}: {item['id']}  score {item['score']}")
-            lines.append(
-                f"  query coverage {item['query_coverage']} x {item['weights']['query_coverage']}"
-                f" + phrase coverage {item['phrase_coverage']} x {item['weights']['phrase_coverage']}"
-                f" = {item['relevance']}; + margin bonus {item['margin_bonus']}"
-                f"  (bm25 {item['bm25']}, threshold {item['threshold']})"
-            )
+            lines.append(f"{item['role']}: {item['id']}  score {item['score']} (threshold {item['threshold']})")
+            lines.append(f"  relevance {item['relevance']} = {item['query_coverage']} query coverage and "
+                         f"{item['phrase_coverage']} phrase coverage; bm25 {item['bm25']}")
+            terms = " ".join(f"{value:+.3g}x{name}" for name, value in item["weights"].items() if name != "bias")
+            features = ", ".join(f"{name} {value}" for name, value in item["features"].items())
+            lines.append(f"  confidence = sigmoid({item['weights']['bias']:+.3g} {terms}) with {features}")
             lines.append(f"  best phrase: {item['best_phrase']}")
             for field_name, words in item["matched"].items():
                 lines.append(f"  matched in {field_name}: {', '.join(words)}")

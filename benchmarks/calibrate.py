@@ -1,0 +1,84 @@
+"""Fit c5's confidence calibration (matching.CALIBRATION) on the dev set.
+
+    python benchmarks/calibrate.py
+
+For every dev question the matcher's top candidate gives a feature vector (see
+Candidate.features) and a label: 1 if that candidate is the right answer, else 0 (an
+out-of-scope question is always 0). A logistic regression fitted by plain gradient descent
+turns the features into the chance that the top answer is right. The script prints the
+weights to paste into matching.py, and a 5-fold cross-validated P@1 and rejection for a
+few thresholds, which is the honest estimate for questions the fit has not seen.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import sys
+from typing import Sequence
+
+from c5cli import knowledge, matching
+
+import quality
+
+Example = tuple[dict[str, float] | None, int, str]  # features, label, kind
+
+
+def examples(kb: knowledge.KnowledgeBase) -> list[Example]:
+    rows = []
+    for question in quality.load_questions(quality.DEV_SET):
+        ranking = matching.rank(kb.index, kb.document, question["q"])
+        top = ranking.candidates[0] if ranking.candidates else None
+        right = bool(top) and question["kind"] == "in" and quality.is_right(question, kb.document(top.position))
+        rows.append((top.features if top else None, int(right), question["kind"]))
+    return rows
+
+
+def fit(rows: Sequence[Example], iterations: int = 6000, rate: float = 1.0) -> dict[str, float]:
+    usable = [(features, label) for features, label, _ in rows if features]
+    names = list(usable[0][0])
+    weights = {name: 0.0 for name in ["bias", *names]}
+    for _ in range(iterations):
+        gradient = dict.fromkeys(weights, 0.0)
+        for features, label in usable:
+            error = matching.confidence_with(weights, features) / 100 - label
+            gradient["bias"] += error
+            for name in names:
+                gradient[name] += error * features[name]
+        for name in weights:
+            weights[name] -= rate * gradient[name] / len(usable)
+    return {name: round(value, 2) for name, value in weights.items()}
+
+
+def rates(weights: dict[str, float], rows: Sequence[Example], threshold: float) -> tuple[float, float]:
+    """P@1 and rejection when answering at or above `threshold` percent."""
+    inside = [(f, y) for f, y, kind in rows if kind == "in"]
+    outside = [f for f, _, kind in rows if kind == "out"]
+    score = lambda f: matching.confidence_with(weights, f) if f else 0.0  # noqa: E731
+    hits = sum(1 for f, y in inside if y and score(f) >= threshold)
+    rejected = sum(1 for f in outside if score(f) < threshold)
+    return hits / len(inside), rejected / len(outside)
+
+
+def main() -> int:
+    kb = knowledge.load(knowledge.bundled_data_path())
+    rows = examples(kb)
+    weights = fit(rows)
+    print("CALIBRATION =", weights)
+    order = list(range(len(rows)))
+    random.Random(1).shuffle(order)
+    folds = [set(order[k::5]) for k in range(5)]
+    fitted = [fit([rows[i] for i in order if i not in fold], iterations=3000) for fold in folds]
+    print(f"{'threshold':>9} {'dev P@1':>8} {'dev rejection':>14} {'5-fold P@1':>11} {'5-fold rejection':>17}")
+    for threshold in (30, 35, 40, 45, 50, 60):
+        held_out = [0.0, 0.0]
+        for fold, fold_weights in zip(folds, fitted):
+            p1, rejection = rates(fold_weights, [rows[i] for i in sorted(fold)], threshold)
+            held_out = [held_out[0] + p1 / 5, held_out[1] + rejection / 5]
+        p1, rejection = rates(weights, rows, threshold)
+        print(f"{threshold:>9} {p1:8.3f} {rejection:14.3f} {held_out[0]:11.3f} {held_out[1]:17.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
