@@ -5,9 +5,8 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from dataclasses import dataclass
 from operator import itemgetter
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 
 import typer
 
@@ -26,8 +25,9 @@ app = typer.Typer(
 JsonFlag = typer.Option(False, "--json", help="Print one JSON document to stdout.")
 
 
-@dataclass
-class Settings:
+class Settings(NamedTuple):
+    """The global options, shared by every command through the Click context."""
+
     data: Optional[str]
     color: str
 

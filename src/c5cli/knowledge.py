@@ -19,10 +19,9 @@ import stat
 import sys
 import zlib
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 from . import matching
 from .errors import DataError, ExitCode
@@ -34,8 +33,7 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 SCHEMA_PATH = _PACKAGE_DIR / "schema.json"
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One validation problem, located by a JSON path such as ``$.faq[3].sources[0]``."""
 
     path: str

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
 COLOR_CHOICES = ("auto", "always", "never")
 
 
-@dataclass
-class Renderer:
+class Renderer(NamedTuple):
     """Writes one command's output to stdout in the chosen style."""
 
     as_json: bool = False
