@@ -23,7 +23,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterator, NamedTuple
 
-from . import matching
+from . import __version__, matching
 from .errors import DataError, ExitCode
 
 DATA_ENV = "C5_DATA"
@@ -389,10 +389,13 @@ def _stat(path: Path) -> os.stat_result:
 def _fingerprint(status: os.stat_result) -> list[Any]:
     """What identifies one version of the file, as git's index does: any write changes ctime.
 
-    Reading and hashing a 60 MB file would cost more than the whole cached query.
+    Reading and hashing a 60 MB file would cost more than the whole cached query. The
+    matcher's own source is part of the key too, so an upgraded c5 never reads an index
+    that an older tokeniser built.
     """
-    return [CACHE_FORMAT, sys.version_info[:2], status.st_size, status.st_mtime_ns, status.st_ctime_ns,
-            status.st_ino, status.st_dev]
+    code = [os.stat(module).st_mtime_ns for module in (matching.__file__, __file__)]
+    return [CACHE_FORMAT, __version__, sys.version_info[:2], code, status.st_size, status.st_mtime_ns,
+            status.st_ctime_ns, status.st_ino, status.st_dev]
 
 
 def _cache_file(path: Path) -> Path:

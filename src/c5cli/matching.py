@@ -46,12 +46,12 @@ UNKNOWN_WORD_WEIGHT = 0.7
 #: A clear lead over the runner-up, BM25 evidence and phrase overlap raise it; words the
 #: knowledge base has never seen lower it.
 CALIBRATION = {
-    "bias": -6.08,
-    "query_coverage": 1.89,
-    "phrase_coverage": 5.56,
-    "lead": 3.91,
-    "unknown_share": -5.28,
-    "bm25_share": 2.65,
+    "bias": -6.5,
+    "query_coverage": 2.22,
+    "phrase_coverage": 5.63,
+    "lead": 6.62,
+    "unknown_share": -5.77,
+    "bm25_share": 2.47,
 }
 #: An entry that never mentions the country a question names keeps this share of its score.
 OTHER_ENTITY_FACTOR = 0.6
