@@ -299,3 +299,16 @@ def test_install_completion(c5_script, tmp_path, env_without_colour, shell, inst
     result = subprocess.run([shell, "-c", '"$C5" --install-completion; true'], env=env, capture_output=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "_C5_COMPLETE" in (home / installed).read_text()
+
+
+def test_cache_is_rebuilt_for_another_c5_version(write_data, monkeypatch):
+    path = write_data(small_kb())
+    knowledge.load(path)
+    builds = []
+    real_build = knowledge.matching.build_index
+    monkeypatch.setattr(knowledge.matching, "build_index", lambda *a, **k: builds.append(1) or real_build(*a, **k))
+    knowledge.load(path)
+    assert builds == []  # unchanged file, same c5: the cache is used
+    monkeypatch.setattr(knowledge, "__version__", "99.0")
+    knowledge.load(path)
+    assert builds == [1]  # an upgraded c5 rebuilds the index
