@@ -6,8 +6,9 @@ the repository's top-level ``data/``. ``--data FILE`` or ``C5_DATA`` points at a
 file in the same format.
 
 A file is validated (JSON Schema plus cross-references) and indexed once; the result is
-cached under the user's cache directory, keyed by checksums of the file's bytes, so any change
-to the file invalidates it. A missing, stale or corrupt cache is rebuilt, never fatal.
+cached under the user's cache directory, keyed by the file's size, mtime, ctime and inode
+(and by c5's own version), so any write to the file invalidates it. A missing, stale or
+corrupt cache is rebuilt, never fatal.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from .errors import DataError, ExitCode
 
 DATA_ENV = "C5_DATA"
 CACHE_ENV = "C5_CACHE_DIR"
-CACHE_FORMAT = 12  # bump when the cached structure or the matcher's index changes
+CACHE_FORMAT = 13  # bump when the cached structure or the matcher's index changes
 _PACKAGE_DIR = Path(__file__).resolve().parent
 SCHEMA_PATH = _PACKAGE_DIR / "schema.json"
 
@@ -85,6 +86,7 @@ def read_bytes(path: Path) -> bytes:
 def parse_json(path: Path, raw: bytes) -> Any:
     """Parse bytes as UTF-8 JSON, turning every failure into one located message."""
     import json
+
     if not raw.strip():
         raise DataError(f"{path}: data file is empty", ExitCode.DATA_NOT_JSON)
     try:

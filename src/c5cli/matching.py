@@ -246,8 +246,8 @@ def build_index(
         "count": len(lengths),
         "average_length": average or 1.0,
         "synonyms": synonyms,
-        "topic": sorted({synonyms.get(t, t) for t in _scan_tokens(topic)}),
-        "entities": sorted({synonyms.get(t, t) for t in entities}),
+        "topic": frozenset(synonyms.get(t, t) for t in _scan_tokens(topic)),
+        "entities": frozenset(synonyms.get(t, t) for t in entities),
     }
 
 
@@ -320,7 +320,7 @@ def confidence_with(weights: Mapping[str, float], features: Mapping[str, float])
     return 100.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
-def _weight(token: str, idf: float, topic: frozenset[str] | set[str] = frozenset()) -> float:
+def _weight(token: str, idf: float, topic: frozenset[str] = frozenset()) -> float:
     """How much information a query word carries: its IDF, lightened for everyday and topic words."""
     return idf * LIGHT_WORD_WEIGHT if token in LIGHT_WORDS or token in topic else idf
 
@@ -381,7 +381,7 @@ def rank(index: Mapping[str, Any], document: Callable[[int], Mapping[str, Any]],
         (fixed, CORRECTION_DISCOUNT) for fixed in corrections.values() if fixed not in terms
     ]
     max_idf = _idf(0, total) if total else 1.0
-    topic, entities = set(index["topic"]), set(index["entities"])
+    topic, entities = index["topic"], index["entities"]
     query_mass = sum(_weight(t, _idf(_df(postings, t), total), topic) for t, _ in weighted_terms)
     query_mass += sum(_weight(t, max_idf * UNKNOWN_WORD_WEIGHT, topic) for t in unknown)
 
@@ -449,7 +449,7 @@ def _phrase_coverage(
     bare alias such as "Tajikistan" does not outscore "What is the capital of Tajikistan?"
     for the question "capital of Tajikistan".
     """
-    postings, total, topic = index["postings"], index["count"], set(index["topic"])
+    postings, total, topic = index["postings"], index["count"], index["topic"]
     best, best_phrase = 0.0, ""
     max_idf = _idf(0, total) if total else 1.0
     for phrase in [document["question"], *document.get("aliases", ())]:
