@@ -22,7 +22,7 @@ import zlib
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterator, NamedTuple
+from typing import Any, Callable, Iterator, NamedTuple
 
 from . import __version__, matching
 from .errors import DataError, ExitCode
@@ -191,6 +191,8 @@ def cross_reference_problems(data: dict[str, Any]) -> list[Problem]:
             check_refs(mineral["sources"], f"$.countries[{i}].minerals[{j}].sources")
         for fact, refs in country.get("fact_sources", {}).items():
             check_refs(refs, f"$.countries[{i}].fact_sources.{fact}")
+    for derived in region_documents(data.get("countries", [])):
+        claim_id(derived["id"], f"$.countries (derived fact {derived['id']!r})")
     for i, milestone in enumerate(data.get("timeline", [])):
         check_refs(milestone["sources"], f"$.timeline[{i}].sources")
     for i, source in enumerate(data.get("sources", [])):
@@ -212,11 +214,6 @@ def _sentence(text: str) -> str:
 def country_documents(country: dict[str, Any]) -> list[dict[str, Any]]:
     """Searchable fact entries derived from a country record, so `ask` answers "capital of X"."""
     name, cid = country["name"], country["id"]
-    fact_sources = country.get("fact_sources", {})
-
-    def cited(fact: str) -> list[str]:
-        return fact_sources.get(fact, country["sources"])
-
     spellings = [name, country["official_name"], *country.get("aliases", ())]
     profile = [f"{name} ({country['official_name']}): capital {country['capital']}"]
     docs = []
@@ -230,25 +227,26 @@ def country_documents(country: dict[str, Any]) -> list[dict[str, Any]]:
 
     add("capital", f"What is the capital of {name}?",
         [f"{name} capital city", f"{country['capital']} capital", f"capital city of {name}"],
-        f"The capital of {name} is {country['capital']}.", cited("capital"))
+        f"The capital of {name} is {country['capital']}.", _fact_refs(country, "capital"))
     add("codes", f"What are the ISO country codes of {name}?",
         [f"{name} iso code", f"{name} country code", f"{name} two-letter and three-letter codes",
          country["iso2"], country["iso3"]],
         f"{name}'s ISO 3166-1 codes are {country['iso2']} (alpha-2), {country['iso3']} (alpha-3)"
-        + (f" and {country['iso_numeric']} (numeric)." if "iso_numeric" in country else "."), cited("codes"))
+        + (f" and {country['iso_numeric']} (numeric)." if "iso_numeric" in country else "."), _fact_refs(country, "codes"))
     if "currency" in country:
         currency = country["currency"]
         profile.append(f"currency {currency['name']} ({currency['code']})")
         add("currency", f"What currency does {name} use?",
             [f"{name} currency", f"{name} money", currency["code"], f"{currency['name']} currency"],
-            f"{name} uses the {currency['name']} (ISO 4217 code {currency['code']}).", cited("currency"))
+            f"{name} uses the {currency['name']} (ISO 4217 code {currency['code']}).", _fact_refs(country, "currency"))
     if "head_of_state" in country:
         leader = country["head_of_state"]
         profile.append(f"{leader['title'].lower()} {leader['name']} (as of {leader['as_of']})")
         add("leader", f"Who is the head of state of {name}?",
             [f"{leader['title']} of {name}", f"{name} leader", f"who leads {name}", leader["name"]],
-            f"{name}'s head of state is {leader['title']} {leader['name']} (as of {leader['as_of']}).",
-            cited("head_of_state"), leader["as_of"])
+            f"{name}'s head of state is {leader['title']} {leader['name']} (as of {leader['as_of']})."
+            + (f" {_sentence(leader['note'])}" if leader.get("note") else ""),
+            _fact_refs(country, "head_of_state"), leader["as_of"])
     if "population" in country:
         population = country["population"]
         profile.append(f"population {population['value']:,} ({population['as_of']})")
@@ -261,12 +259,66 @@ def country_documents(country: dict[str, Any]) -> list[dict[str, Any]]:
         note = f" {_sentence(country['area_note'])}" if country.get("area_note") else ""
         add("area", f"How big is {name} (area)?",
             [f"area of {name}", f"{name} size in square kilometres", f"{name} surface area"],
-            f"{name} covers about {country['area_km2']:,} km².{note}", cited("area"))
+            f"{name} covers about {country['area_km2']:,} km².{note}", _fact_refs(country, "area"))
     minerals = ", ".join(m["name"] for m in country["minerals"])
     if minerals:
         profile.append(f"headline minerals {minerals}")
     add("", f"{name}: country profile", [*spellings, f"{name} profile", f"{name} overview", f"facts about {name}"],
         "; ".join(profile) + ".", country["sources"])
+    return docs
+
+
+#: Questions about all five countries at once ("capitals of Central Asia"), answered from the
+#: country records: (id, question, aliases, the fact_sources key, one country's line or None).
+_REGION_FACTS: tuple[tuple[str, str, list[str], str, Callable[[dict[str, Any]], str | None]], ...] = (
+    ("c5-capitals", "What are the capitals of the five Central Asian countries?",
+     ["capitals of central asia", "c5 capital cities", "central asian capitals"], "capital",
+     lambda c: c["capital"]),
+    ("c5-currencies", "What currencies do the five Central Asian countries use?",
+     ["central asian currencies", "c5 currencies", "money in central asia"], "currency",
+     lambda c: f"{c['currency']['name']} ({c['currency']['code']})" if "currency" in c else None),
+    ("c5-leaders", "Who are the presidents of the five Central Asian countries?",
+     ["central asian heads of state", "c5 leaders", "presidents of central asia", "central asian presidents"],
+     "head_of_state",
+     lambda c: f"{c['head_of_state']['title']} {c['head_of_state']['name']} (as of {c['head_of_state']['as_of']})"
+     if "head_of_state" in c else None),
+    ("c5-populations", "What are the populations of the five Central Asian countries?",
+     ["central asia population", "most populous central asian country", "c5 populations"], "population",
+     lambda c: f"{c['population']['value']:,} ({c['population']['as_of']})" if "population" in c else None),
+    ("c5-areas", "How big are the five Central Asian countries?",
+     ["largest central asian country", "smallest central asian country", "c5 areas", "central asia size"], "area",
+     lambda c: f"about {c['area_km2']:,} km²" if "area_km2" in c else None),
+    ("c5-codes", "What are the ISO codes of the five Central Asian countries?",
+     ["central asian country codes", "c5 iso codes"], "codes",
+     lambda c: f"{c['iso2']} / {c['iso3']}"),
+)
+
+
+def _fact_refs(country: dict[str, Any], fact: str) -> list[str]:
+    """The sources behind one fact of a country (its population record names its own)."""
+    if fact == "population":
+        return [country["population"]["source"]]
+    return country.get("fact_sources", {}).get(fact, country["sources"])
+
+
+def region_documents(countries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One entry per fact across every country, so "capitals of Central Asia" lists all five."""
+    docs = []
+    for identifier, question, aliases, fact, line in _REGION_FACTS:
+        lines = [(country, line(country)) for country in countries]
+        lines = [(country, text) for country, text in lines if text]
+        if not lines:
+            continue
+        refs: list[str] = []
+        for country, _ in lines:
+            refs.extend(ref for ref in _fact_refs(country, fact) if ref not in refs)
+        answer = "; ".join(f"{country['name']}: {text}" for country, text in lines) + "."
+        doc = {"id": identifier, "question": question, "aliases": aliases, "answer": answer, "sources": refs,
+               "tags": ["countries", "central asia"]}
+        dates = [country[fact]["as_of"] for country, _ in lines if "as_of" in country.get(fact, {})]
+        if dates:
+            doc["as_of"] = min(dates)  # the oldest figure dates the list
+        docs.append(doc)
     return docs
 
 
@@ -289,6 +341,7 @@ def derive_documents(data: dict[str, Any]) -> list[dict[str, Any]]:
     documents = [dict(entry, kind="faq") for entry in data["faq"]]
     for country in data.get("countries", []):
         documents.extend(dict(doc, kind="country") for doc in country_documents(country))
+    documents.extend(dict(doc, kind="country") for doc in region_documents(data.get("countries", [])))
     return documents
 
 
