@@ -46,15 +46,25 @@ UNKNOWN_WORD_WEIGHT = 0.7
 #: A clear lead over the runner-up, BM25 evidence and phrase overlap raise it; words the
 #: knowledge base has never seen lower it.
 CALIBRATION = {
-    "bias": -6.0,
-    "query_coverage": 1.65,
-    "phrase_coverage": 5.62,
-    "lead": 7.1,
-    "unknown_share": -6.76,
-    "bm25_share": 2.41,
+    "bias": -7.64,
+    "query_coverage": 2.99,
+    "phrase_coverage": 6.17,
+    "lead": 5.99,
+    "unknown_share": -4.53,
+    "bm25_share": 2.79,
+    "misses_place": -4.02,
 }
-#: An entry that never mentions the country a question names keeps this share of its score.
+#: An entry that never mentions a place the question names keeps this share of its score.
 OTHER_ENTITY_FACTOR = 0.6
+#: Places beyond the knowledge base's own countries that questions name. "Mongolia rare earth
+#: deposits" must not be answered by an entry about Kazakhstan's deposits just because the
+#: words "rare earth deposits" match: a named place the entry never mentions is strong evidence
+#: that the question is about something else. Only names the knowledge base contains matter
+#: (an unknown name already counts as an unknown word).
+PLACE_NAMES = """afghanistan africa argentina armenia australia azerbaijan belarus brazil britain canada chile
+    china congo egypt england estonia europe finland france georgia germany india indonesia iran iraq israel
+    italy japan korea mexico mongolia myanmar norway pakistan peru poland russia saudi sweden switzerland
+    syria taiwan thailand turkey ukraine vietnam"""
 #: A typo-corrected word counts for this much of a correctly spelled one.
 CORRECTION_DISCOUNT = 0.9
 #: Only this many distinct query words are considered (bounds work on huge input).
@@ -63,12 +73,12 @@ CANDIDATES = 10  # BM25 shortlist re-ranked by relevance; 10 and 20 score the sa
 
 STOP_WORDS = frozenset(
     """a about actually all also am an and any anything are as at be been being but by can
-    could de did do does doing done for from get give go going had has have having hello
-    help hey hi how i if in info information into is it its just know let like me
+    could de did do does doing done for from get give go going had has have having
+    help how i if in info information into is it its just know let like me
     might more most much my need no not now of on one or our out please really s say
     says should show so some something stuff tell than that the their them then there
     these they thing things this those to too u want was we were what whats when where
-    which while who whom whose why will with would wonder you your exactly explain
+    which while who whom whose why will with would wonder you your exactly explain wat wht
     describe briefly quick quickly details detail regarding concerning""".split()
 )
 
@@ -99,6 +109,10 @@ TOKEN_SYNONYMS = {
     "prez": "president",
     "aluminum": "aluminium",
     "stand": "mean",  # "what does PGI stand for" asks for its meaning
+    # stemming leaves "founded" as "found", which is also the past of "find"
+    "founded": "established",
+    "founding": "establish",
+    "foundation": "establish",
 }
 #: Abbreviations expanded to the words they stand for.
 TOKEN_EXPANSIONS = {
@@ -118,6 +132,10 @@ _DOMAIN_REWRITES = (
     ("general assembly", re.compile(r"\b(?:un|united nations) general assembly\b"), "unga"),
     # possessive "'s" goes; other apostrophes are dropped ("so'm" -> "som")
     ("'", re.compile(r"'s\b|'"), ""),
+    # a greeting that opens a question is filler; "hello" later on is what is asked about
+    ("h", re.compile(r"^\s*(?:hello|hi|hey)\b[\s,!.]*"), ""),
+    # a code glued to its number: "eo14017" -> "eo 14017", "unga78" -> "unga 78" (not "c5" or "g20")
+    ("", re.compile(r"\b([a-z]{2,4})(\d{2,})\b"), r"\1 \2"),
 )
 _TOKEN = re.compile(r"[a-z0-9]+(?:\+[a-z0-9]+)*\+?")
 
@@ -143,7 +161,7 @@ CONCEPTS = {
     "aim": "aim aims goal goals objective objectives purpose purposes",
     "outcome": "outcome outcomes result results achieve achieved achievement deliverable deliverables",
     "member": "member members membership belong belongs",
-    "currency": "currency currencies money cash",
+    "currency": "currency currencies money cash pay",
     "president": "president presidents leader leaders ruler rulers",
     "agreement": "agreement agreements deal deals memorandum memoranda mou pact",
     "control": "control controls controlled controlling restrict restricts restricted restriction restrictions "
@@ -152,6 +170,7 @@ CONCEPTS = {
     "area": "area size big surface",
     "population": "population inhabitants residents",
     "produce": "produce produces produced producer producers production output",
+    "designate": "designate designates designated designation decide decides decided determine determines",
 }
 _CONCEPT_OF = {_fold(word): _fold(head) for head, words in CONCEPTS.items() for word in words.split()}
 
@@ -247,7 +266,7 @@ def build_index(
         "average_length": average or 1.0,
         "synonyms": synonyms,
         "topic": frozenset(synonyms.get(t, t) for t in _scan_tokens(topic)),
-        "entities": frozenset(synonyms.get(t, t) for t in entities),
+        "entities": frozenset(synonyms.get(t, t) for t in [*entities, *_scan_tokens(PLACE_NAMES)]),
     }
 
 
@@ -264,16 +283,17 @@ class Candidate:
     """
 
     __slots__ = ("position", "relevance", "bm25", "query_coverage", "phrase_coverage", "best_phrase",
-                 "features", "score")
+                 "misses_place", "features", "score")
 
     def __init__(self, position: int, relevance: float, bm25: float, query_coverage: float,
-                 phrase_coverage: float, best_phrase: str) -> None:
+                 phrase_coverage: float, best_phrase: str, misses_place: bool) -> None:
         self.position = position
         self.relevance = relevance  # the ranking score: a blend of query and phrase coverage, 0-100
         self.bm25 = bm25
         self.query_coverage = query_coverage
         self.phrase_coverage = phrase_coverage
         self.best_phrase = best_phrase
+        self.misses_place = misses_place  # the question names a place this entry never mentions
         self.features: dict[str, float] = {}
         self.score = 0.0  # confidence 0-100, from CALIBRATION
 
@@ -387,14 +407,14 @@ def rank(index: Mapping[str, Any], document: Callable[[int], Mapping[str, Any]],
 
     bm25: dict[int, float] = {}
     covered: dict[int, float] = {}
-    naming: set[int] | None = None  # positions that mention an entity the question names
+    naming: list[set[int]] = []  # for each place the question names, the positions that mention it
     for term, discount in weighted_terms:
         packed_positions, packed_frequencies = postings[term]
         idf = _idf(len(packed_positions) // 4, total)
         information = _weight(term, idf, topic)
         positions = _unpack(packed_positions, "I")
         if term in entities:
-            naming = (naming or set()).union(positions)
+            naming.append(set(positions))
         for position, tf in zip(positions, _unpack(packed_frequencies, "f")):
             norm = tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * lengths[position] / average))
             bm25[position] = bm25.get(position, 0.0) + discount * idf * norm
@@ -411,8 +431,9 @@ def rank(index: Mapping[str, Any], document: Callable[[int], Mapping[str, Any]],
         score = 100.0 * (
             QUERY_COVERAGE_SHARE * query_coverage + (1 - QUERY_COVERAGE_SHARE) * phrase_coverage
         )
-        if naming is not None and position not in naming:
-            score *= OTHER_ENTITY_FACTOR  # the question names a country this entry never mentions
+        misses_place = any(position not in mentioning for mentioning in naming)
+        if misses_place:
+            score *= OTHER_ENTITY_FACTOR
         candidates.append(
             Candidate(
                 position=position,
@@ -421,6 +442,7 @@ def rank(index: Mapping[str, Any], document: Callable[[int], Mapping[str, Any]],
                 query_coverage=round(query_coverage, 3),
                 phrase_coverage=round(phrase_coverage, 3),
                 best_phrase=best_phrase,
+                misses_place=misses_place,
             )
         )
     candidates.sort(key=lambda c: (-c.relevance, -c.bm25, c.position))
@@ -434,6 +456,7 @@ def rank(index: Mapping[str, Any], document: Callable[[int], Mapping[str, Any]],
             "lead": round((candidate.relevance - rival) / 100, 3),
             "unknown_share": round(unknown_share, 3),
             "bm25_share": round(candidate.bm25 / bm25_ceiling, 3),
+            "misses_place": float(candidate.misses_place),
         }
         candidate.score = round(confidence(candidate.features), 1)
     return Ranking(query=query, terms=terms, corrections=corrections, unknown=unknown, candidates=candidates,
