@@ -1,8 +1,14 @@
-"""The answer-quality gate on the dev set (tests/eval/questions.jsonl), and the set's hygiene."""
+"""The answer-quality gate on the evaluation sets in tests/eval/, and the sets' hygiene.
+
+questions.jsonl is the dev set: the calibration is fitted on it (benchmarks/calibrate.py).
+holdout.jsonl was written apart from it and is graded by answer content ("expect"), as the
+shared sample is; nothing is fitted on it.
+"""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -12,48 +18,63 @@ from conftest import REPO
 sys.path.insert(0, str(REPO / "benchmarks"))
 import quality  # noqa: E402
 
-#: Floors measured on this dev set; the target in the README is P@1 >= 0.95, rejection >= 0.95.
-P_AT_1_FLOOR = 0.93
-REJECTION_FLOOR = 0.96
-FALSE_ANSWER_CEILING = 0.03
+EVAL = REPO / "tests" / "eval"
+#: (P@1 floor, rejection floor, false-answer ceiling) per set. The dev floors are the bar in
+#: the README; the holdout's rejection floor is its measured value, below the bar (see README).
+FLOORS = {
+    "questions.jsonl": (0.95, 0.95, 0.03),
+    "holdout.jsonl": (0.95, 0.93, 0.03),
+}
+
+
+def _key(text: str) -> str:
+    return " ".join(matching.normalize(text).replace("?", " ").split())
 
 
 @pytest.fixture(scope="module")
-def questions():
-    return quality.load_questions(quality.DEV_SET)
+def sets() -> dict[str, list[dict]]:
+    return {name: quality.load_questions(EVAL / name) for name in FLOORS}
 
 
 @pytest.fixture(scope="module")
-def results(questions):
-    return quality.evaluate(questions, knowledge.load(knowledge.bundled_data_path()))
+def results(sets):
+    kb = knowledge.load(knowledge.bundled_data_path())
+    return {name: quality.evaluate(questions, kb) for name, questions in sets.items()}
 
 
-def test_dev_set_is_large_and_covers_every_entry_and_country_fact(questions, kb):
+def test_dev_set_is_large_and_covers_every_entry_and_country_fact(sets, kb):
+    questions = sets["questions.jsonl"]
     inside = [q for q in questions if q["kind"] == "in"]
     assert len(inside) >= 250
     assert len(questions) - len(inside) >= 100
     assert {q["id"] for q in inside} == set(kb.document_ids)
 
 
-def test_no_dev_question_is_an_alias_or_question_from_the_data(questions, kb):
-    def key(text: str) -> str:
-        return " ".join(matching.normalize(text).replace("?", " ").split())
-
-    phrases = {key(p) for doc in kb.documents for p in [doc["question"], *doc["aliases"]]}
-    echoed = [q["q"] for q in questions if key(q["q"]) in phrases]
+@pytest.mark.parametrize("name", FLOORS)
+def test_no_eval_question_is_an_alias_or_question_from_the_data(sets, kb, name):
+    phrases = {_key(p) for doc in kb.documents for p in [doc["question"], *doc["aliases"]]}
+    echoed = [q["q"] for q in sets[name] if _key(q["q"]) in phrases]
     assert echoed == []
 
 
-def test_c5_meets_the_quality_floors(results):
-    c5 = results["c5"]
-    assert c5.p_at_1 >= P_AT_1_FLOOR
-    assert c5.rejection >= REJECTION_FLOOR
-    assert c5.false_rate <= FALSE_ANSWER_CEILING
+def test_holdout_shares_no_question_with_the_dev_set(sets):
+    dev = {_key(q["q"]) for q in sets["questions.jsonl"]}
+    assert [q["q"] for q in sets["holdout.jsonl"] if _key(q["q"]) in dev] == []
 
 
-def test_c5_beats_every_baseline_on_p_at_1_and_rejection_together(results):
-    c5 = results["c5"]
-    for name, baseline in results.items():
-        if name != "c5":
-            assert c5.p_at_1 + c5.rejection > baseline.p_at_1 + baseline.rejection, name
-            assert c5.p_at_1 > baseline.p_at_1, name
+@pytest.mark.parametrize("name", FLOORS)
+def test_c5_meets_the_quality_floors(results, name):
+    c5 = results[name]["c5"]
+    p_at_1, rejection, false_rate = FLOORS[name]
+    assert c5.p_at_1 >= p_at_1
+    assert c5.rejection >= rejection
+    assert c5.false_rate <= false_rate
+
+
+@pytest.mark.parametrize("name", FLOORS)
+def test_c5_beats_every_baseline_on_p_at_1_and_rejection_together(results, name):
+    c5 = results[name]["c5"]
+    for baseline_name, baseline in results[name].items():
+        if baseline_name != "c5":
+            assert c5.p_at_1 + c5.rejection > baseline.p_at_1 + baseline.rejection, baseline_name
+            assert c5.p_at_1 > baseline.p_at_1, baseline_name
