@@ -8,6 +8,10 @@ out-of-scope question is always 0). A logistic regression fitted by plain gradie
 turns the features into the chance that the top answer is right. The script prints the
 weights to paste into matching.py, and a 5-fold cross-validated P@1 and rejection for a
 few thresholds, which is the honest estimate for questions the fit has not seen.
+
+The matcher orders candidates by this confidence, so which candidate is "top" depends on
+the weights being fitted. The fit is therefore repeated with each round's weights until
+they settle; when two rounds alternate, their mean is taken.
 """
 
 from __future__ import annotations
@@ -60,10 +64,25 @@ def rates(weights: dict[str, float], rows: Sequence[Example], threshold: float) 
     return hits / len(inside), rejected / len(outside)
 
 
+def settle(kb: knowledge.KnowledgeBase, rounds: int = 6) -> tuple[dict[str, float], list[Example]]:
+    """Refit with the ordering each round's weights produce, until the weights repeat."""
+    history: list[dict[str, float]] = []
+    for _ in range(rounds):
+        rows = examples(kb)
+        weights = fit(rows)
+        if weights in history:
+            cycle = history[history.index(weights):]
+            weights = {name: round(sum(w[name] for w in cycle) / len(cycle), 2) for name in weights}
+            matching.CALIBRATION.update(weights)
+            return weights, examples(kb)
+        history.append(weights)
+        matching.CALIBRATION.update(weights)
+    return weights, rows
+
+
 def main() -> int:
     kb = knowledge.load(knowledge.bundled_data_path())
-    rows = examples(kb)
-    weights = fit(rows)
+    weights, rows = settle(kb)
     print("CALIBRATION =", weights)
     order = list(range(len(rows)))
     random.Random(1).shuffle(order)

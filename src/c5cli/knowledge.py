@@ -225,6 +225,9 @@ def country_documents(country: dict[str, Any]) -> list[dict[str, Any]]:
             doc["as_of"] = as_of
         docs.append(doc)
 
+    add("name", f"What is the official name of {name}?",
+        [f"{name} official name", f"{name} full name"],
+        f"The official name of {name} is \"{country['official_name']}\".", _fact_refs(country, "codes"))
     add("capital", f"What is the capital of {name}?",
         [f"{name} capital city", f"{country['capital']} capital", f"capital city of {name}"],
         f"The capital of {name} is {country['capital']}.", _fact_refs(country, "capital"))
