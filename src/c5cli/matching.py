@@ -48,13 +48,13 @@ UNKNOWN_WORD_WEIGHT = 0.7
 #: A clear lead over the runner-up, BM25 evidence and phrase overlap raise it; words the
 #: knowledge base has never seen lower it.
 CALIBRATION = {
-    "bias": -7.99,
-    "query_coverage": 2.12,
-    "phrase_coverage": 7.46,
-    "lead": 3.23,
-    "unknown_share": -4.71,
-    "bm25_share": 4.29,
-    "misses_place": -5.71,
+    "bias": -8.6,
+    "query_coverage": 2.78,
+    "phrase_coverage": 7.59,
+    "lead": 2.83,
+    "unknown_share": -4.3,
+    "bm25_share": 4.47,
+    "misses_place": -5.76,
 }
 #: An entry that never mentions a place the question names keeps this share of its score.
 OTHER_ENTITY_FACTOR = 0.6
