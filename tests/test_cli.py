@@ -129,13 +129,22 @@ def test_ask_explain_shows_components_and_runner_up(run):
     result = run("ask", "--explain", "kazakhstn uranium")
     assert result.exit_code == 0
     out = result.stdout
-    assert "winner: kz-minerals" in out
+    assert "winner: kz-uranium" in out
     assert "runner-up: " in out
     assert "query coverage" in out and "phrase coverage" in out and "bm25" in out
     assert "corrected: kazakhstn -> kazakhstan" in out
     doc, _ = ask_json(run, "--explain", "kazakhstn uranium")
     assert [item["role"] for item in doc["explain"]] == ["winner", "runner-up"]
     assert doc["explain"][0]["matched"]
+
+
+def test_ask_is_not_answered_by_an_entry_about_another_place(run):
+    # every word but the place matches Kazakhstan's rare-earth entry
+    doc, code = ask_json(run, "--explain", "rare earth deposits in mongolia")
+    assert code == ExitCode.NOT_FOUND and doc["matches"] == []
+    assert doc["explain"][0]["features"]["misses_place"] == 1.0
+    doc, code = ask_json(run, "rare earth deposits in kazakhstan")
+    assert code == 0 and doc["matches"][0]["id"] == "kz-rare-earths"
 
 
 def test_ask_stdin_many_questions_gives_json_lines(run):

@@ -1,0 +1,60 @@
+"""Pure matching functions: normalisation, typo correction and region-wide country answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from c5cli import matching
+
+
+@pytest.mark.parametrize(
+    "text, tokens",
+    [
+        ("eo14017", ["execut", "order", "14017"]),  # a code glued to its number is split
+        ("unga78 summit", ["unga", "78", "summit"]),
+        ("c5+1 and g20", ["c5+1", "g20"]),  # but "c5" and "g20" stay whole
+        ("Hello, what is C5 plus one?", ["c5+1"]),  # an opening greeting is filler
+        ("how to say hello in kazakh", ["hello", "kazakh"]),  # a greeting asked about is not
+        ("ministerial on 28 Feb 2023", ["ministeri", "28", "februari", "2023"]),  # month abbreviations
+        ("when was it founded", ["begin"]),  # with start/launch, not "found", the past of "find"
+        ("what's the JV", ["joint", "ventur"]),
+    ],
+)
+def test_tokenize(text, tokens):
+    assert matching.tokenize(text) == tokens
+
+
+def test_everyday_words_are_not_typo_corrected(kb):
+    terms, corrections, unknown = matching.query_terms("current presidents", kb.index["postings"])
+    assert "current" not in corrections and "current" in unknown
+
+
+def test_a_question_naming_an_unknown_place_misses_it_in_every_entry(kb):
+    ranking = matching.rank(kb.index, kb.document, "nato members list")
+    assert ranking.candidates and all(c.misses_place for c in ranking.candidates)
+    assert not ranking.confident
+
+
+def test_candidates_are_ordered_by_confidence(kb):
+    ranking = matching.rank(kb.index, kb.document, "when was the c5+1 secretariat set up")
+    scores = [c.score for c in ranking.candidates]
+    assert scores == sorted(scores, reverse=True)
+    assert kb.document(ranking.candidates[0].position)["id"] == "secretariat"
+
+
+@pytest.mark.parametrize(
+    "question, expected_id, facts",
+    [
+        ("capital cities of all five central asian countries", "c5-capitals",
+         ["Astana", "Bishkek", "Dushanbe", "Ashgabat", "Tashkent"]),
+        ("which currencies are used across central asia", "c5-currencies", ["tenge", "som", "somoni", "manat", "UZS"]),
+        ("presidents of the central asian states", "c5-leaders",
+         ["Tokayev", "Japarov", "Rahmon", "Berdimuhamedov", "Mirziyoyev"]),
+    ],
+)
+def test_region_questions_list_all_five_countries(kb, question, expected_id, facts):
+    ranking = matching.rank(kb.index, kb.document, question)
+    assert ranking.confident
+    top = kb.document(ranking.candidates[0].position)
+    assert top["id"] == expected_id
+    assert all(fact in top["answer"] for fact in facts)
