@@ -31,7 +31,7 @@ def test_everyday_words_are_not_typo_corrected(kb):
 
 def test_a_question_naming_an_unknown_place_misses_it_in_every_entry(kb):
     ranking = matching.rank(kb.index, kb.document, "nato members list")
-    assert ranking.candidates and all(c.misses_place for c in ranking.candidates)
+    assert ranking.candidates and all(c.misses_name for c in ranking.candidates)
     assert not ranking.confident
 
 

@@ -9,7 +9,7 @@ off-topic questions 50-58 points. Instead each query word is weighed by how rare
 the knowledge base (IDF), documents are shortlisted by BM25F over their question, aliases,
 answer and tags, and each is scored by the share of the query's information it explains,
 blended with how completely the query restates one of its own phrasings. A logistic
-calibration turns that, the lead over the rival, BM25 evidence, unknown words and places
+calibration turns that, the lead over the rival, BM25 evidence, unknown words and places or years
 the entry never mentions into a confidence, which orders the final list. An unknown word
 (say "GDP" or "Corvette") weighs almost as much as the rarest known word, so it drags
 confidence down instead of being ignored; everyday words ("happened", "took part") and
@@ -55,9 +55,9 @@ CALIBRATION = {
     "lead": 0.79,
     "unknown_share": -2.15,
     "bm25_share": 3.65,
-    "misses_place": -2.87,
+    "misses_name": -2.87,
 }
-#: An entry that never mentions a place the question names keeps this share of its score.
+#: An entry that never mentions a place or year the question names keeps this share of its score.
 OTHER_ENTITY_FACTOR = 0.6
 #: Places and blocs beyond the knowledge base's own countries that questions name. "Mongolia
 #: rare earth deposits" must not be answered by an entry about Kazakhstan's deposits just because
@@ -296,17 +296,17 @@ class Candidate:
     """
 
     __slots__ = ("position", "relevance", "bm25", "query_coverage", "phrase_coverage", "best_phrase",
-                 "misses_place", "features", "score")
+                 "misses_name", "features", "score")
 
     def __init__(self, position: int, relevance: float, bm25: float, query_coverage: float,
-                 phrase_coverage: float, best_phrase: str, misses_place: bool) -> None:
+                 phrase_coverage: float, best_phrase: str, misses_name: bool) -> None:
         self.position = position
         self.relevance = relevance  # the first-pass ranking score: a blend of query and phrase coverage, 0-100
         self.bm25 = bm25
         self.query_coverage = query_coverage
         self.phrase_coverage = phrase_coverage
         self.best_phrase = best_phrase
-        self.misses_place = misses_place  # the question names a place this entry never mentions
+        self.misses_name = misses_name  # the question names a place or year this entry never mentions
         self.features: dict[str, float] = {}
         self.score = 0.0  # confidence 0-100, from CALIBRATION
 
@@ -421,9 +421,9 @@ def rank(index: Mapping[str, Any], document: Callable[[int], Mapping[str, Any]],
 
     bm25: dict[int, float] = {}
     covered: dict[int, float] = {}
-    naming: list[set[int]] = []  # for each place the question names, the positions that mention it
+    naming: list[set[int]] = []  # for each place or year the question names, the positions that mention it
     if any(token in entities or _YEAR.fullmatch(token) for token in unknown):
-        naming.append(set())  # a place the knowledge base never mentions: no entry is about it
+        naming.append(set())  # a place or year the knowledge base never mentions: no entry is about it
     for term, discount in weighted_terms:
         packed_positions, packed_frequencies = postings[term]
         idf = _idf(len(packed_positions) // 4, total)
@@ -447,8 +447,8 @@ def rank(index: Mapping[str, Any], document: Callable[[int], Mapping[str, Any]],
         score = 100.0 * (
             QUERY_COVERAGE_SHARE * query_coverage + (1 - QUERY_COVERAGE_SHARE) * phrase_coverage
         )
-        misses_place = any(position not in mentioning for mentioning in naming)
-        if misses_place:
+        misses_name = any(position not in mentioning for mentioning in naming)
+        if misses_name:
             score *= OTHER_ENTITY_FACTOR
         candidates.append(
             Candidate(
@@ -458,7 +458,7 @@ def rank(index: Mapping[str, Any], document: Callable[[int], Mapping[str, Any]],
                 query_coverage=round(query_coverage, 3),
                 phrase_coverage=round(phrase_coverage, 3),
                 best_phrase=best_phrase,
-                misses_place=misses_place,
+                misses_name=misses_name,
             )
         )
     candidates.sort(key=lambda c: (-c.relevance, -c.bm25, c.position))
@@ -472,7 +472,7 @@ def rank(index: Mapping[str, Any], document: Callable[[int], Mapping[str, Any]],
             "lead": round((candidate.relevance - rival) / 100, 3),
             "unknown_share": round(unknown_share, 3),
             "bm25_share": round(candidate.bm25 / bm25_ceiling, 3),
-            "misses_place": float(candidate.misses_place),
+            "misses_name": float(candidate.misses_name),
         }
         candidate.score = round(confidence(candidate.features), 1)
     # the calibrated confidence weighs more evidence than relevance alone, so it has the last word
