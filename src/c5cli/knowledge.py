@@ -318,7 +318,8 @@ def region_documents(countries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         answer = "; ".join(f"{country['name']}: {text}" for country, text in lines) + "."
         doc = {"id": identifier, "question": question, "aliases": aliases, "answer": answer, "sources": refs,
                "tags": ["countries", "central asia"]}
-        dates = [country[fact]["as_of"] for country, _ in lines if "as_of" in country.get(fact, {})]
+        records = [country.get(fact) for country, _ in lines]
+        dates = [record["as_of"] for record in records if isinstance(record, dict) and "as_of" in record]
         if dates:
             doc["as_of"] = min(dates)  # the oldest figure dates the list
         docs.append(doc)
