@@ -24,6 +24,16 @@ def test_tokenize(text, tokens):
     assert matching.tokenize(text) == tokens
 
 
+@pytest.mark.parametrize(
+    "word, corrected",
+    [("kazakhstn", "kazakhstan"), ("urainum", "uranium"), ("tungstun", "tungsten"), ("dialouge", "dialogue"),
+     ("contain", None), ("found", None)],  # real words two edits away, or short, stay as typed
+)
+def test_typo_correction_allows_few_edits(kb, word, corrected):
+    _, corrections, _ = matching.query_terms(word, kb.index["postings"], kb.index["synonyms"])
+    assert corrections.get(matching.tokenize(word)[0]) == (corrected and matching.tokenize(corrected)[0])
+
+
 def test_everyday_words_are_not_typo_corrected(kb):
     terms, corrections, unknown = matching.query_terms("current presidents", kb.index["postings"])
     assert "current" not in corrections and "current" in unknown
