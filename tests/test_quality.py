@@ -1,8 +1,9 @@
 """The answer-quality gate on the evaluation sets in tests/eval/, and the sets' hygiene.
 
-questions.jsonl is the dev set: the calibration is fitted on it (benchmarks/calibrate.py).
-holdout.jsonl, holdout2.jsonl and holdout3.jsonl were written apart from it and are graded
-by answer content ("expect"), as the shared sample is; nothing is fitted on them.
+questions.jsonl is the dev set. holdout.jsonl, holdout2.jsonl and holdout3.jsonl were written
+apart from it and are graded by answer content ("expect"), as the shared sample is. The
+calibration (benchmarks/calibrate.py) is fitted on the dev set and on the holdouts whose
+first, unseen run is over; the newest holdout is never fitted on.
 """
 
 from __future__ import annotations

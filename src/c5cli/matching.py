@@ -49,13 +49,13 @@ UNKNOWN_WORD_WEIGHT = 0.7
 #: A clear lead over the runner-up, BM25 evidence and phrase overlap raise it; words the
 #: knowledge base has never seen, and a place or year the entry never mentions, lower it.
 CALIBRATION = {
-    "bias": -6.26,
-    "query_coverage": 2.87,
-    "phrase_coverage": 4.67,
-    "lead": 0.89,
-    "unknown_share": -2.29,
-    "bm25_share": 3.51,
-    "misses_name": -2.81,
+    "bias": -6.0,
+    "query_coverage": 3.31,
+    "phrase_coverage": 3.82,
+    "lead": 0.83,
+    "unknown_share": -3.08,
+    "bm25_share": 3.56,
+    "misses_name": -2.62,
 }
 #: An entry that never mentions a place or year the question names keeps this share of its score.
 OTHER_ENTITY_FACTOR = 0.6
