@@ -28,7 +28,7 @@ import quality
 #: The dev set, plus holdouts whose first (unseen) run is over: their questions are written
 #: in other styles (full sentences, detail questions graded by answer content), which the
 #: calibration should see. The newest holdout stays out of the fit.
-TRAINING_SETS = [quality.DEV_SET, *(quality.DEV_SET.with_name(name) for name in ("holdout.jsonl", "holdout2.jsonl"))]
+TRAINING_SETS = [quality.DEV_SET, *(quality.DEV_SET.with_name(name) for name in ("holdout.jsonl", "holdout2.jsonl", "holdout3.jsonl"))]
 
 Example = tuple[dict[str, float] | None, int, str]  # features, label, kind
 

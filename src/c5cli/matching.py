@@ -49,13 +49,13 @@ UNKNOWN_WORD_WEIGHT = 0.7
 #: A clear lead over the runner-up, BM25 evidence and phrase overlap raise it; words the
 #: knowledge base has never seen, and a place or year the entry never mentions, lower it.
 CALIBRATION = {
-    "bias": -6.0,
-    "query_coverage": 3.31,
-    "phrase_coverage": 3.82,
-    "lead": 0.83,
-    "unknown_share": -3.08,
-    "bm25_share": 3.56,
-    "misses_name": -2.62,
+    "bias": -6.08,
+    "query_coverage": 3.37,
+    "phrase_coverage": 3.74,
+    "lead": 0.76,
+    "unknown_share": -3.05,
+    "bm25_share": 3.67,
+    "misses_name": -2.65,
 }
 #: An entry that never mentions a place or year the question names keeps this share of its score.
 OTHER_ENTITY_FACTOR = 0.6
@@ -81,7 +81,7 @@ STOP_WORDS = frozenset(
     might more most much my need no not now of on one or our out please really s say
     says should show so some something stuff tell than that the their them then there
     these they thing things this those to too u want was we were what whats when where
-    which while who whom whose why will with would wonder you your exactly explain wat wht
+    which while who whom whose why will with would wonder you your exactly explain wat wht whos wheres hows
     describe briefly quick quickly details detail regarding concerning each every up pls plz thx thanks""".split()
 )
 
@@ -116,6 +116,8 @@ TOKEN_SYNONYMS = {
     "aug": "august", "sep": "september", "sept": "september", "oct": "october", "nov": "november",
     "dec": "december",
     "stand": "mean",  # "what does PGI stand for" asks for its meaning
+    "refer": "mean",
+    "refers": "mean",
     # here, not as a concept: stemming would fold "national" into "nation" too
     "nation": "country",
     "nations": "countries",
