@@ -150,7 +150,7 @@ _DOMAIN_REWRITES = (
     # a greeting that opens a question is filler; "hello" later on is what is asked about
     ("h", re.compile(r"^\s*(?:hello|hi|hey)\b[\s,!.]*"), ""),
     # a code glued to its number: "eo14017" -> "eo 14017", "unga78" -> "unga 78" (not "c5" or "g20")
-    ("", re.compile(r"\b([a-z]{2,4})(\d{2,})\b"), r"\1 \2"),
+    ("", re.compile(r"(?<![a-z0-9])([a-z]{2,4})(?=\d{2,}\b)"), r"\1 "),
 )
 #: A year pins an event as a place does ("the ministerial in February 2023", not 2026).
 _YEAR = re.compile(r"(?:19|20)\d\d")
