@@ -197,6 +197,12 @@ def test_country_profile_is_complete(run):
     assert "Mineral: antimony:" in text
 
 
+def test_country_shows_the_note_on_its_head_of_state(run):
+    text = run("country", "kyrgyzstan").stdout
+    assert "Head of state: President Sadyr Japarov (as of 2026-02) Elected in a snap election" in text
+    assert "24 January 2027" in text
+
+
 def test_unknown_country_exits_1_with_suggestions(run):
     result = run("country", "mongolia")
     assert result.exit_code == ExitCode.NOT_FOUND

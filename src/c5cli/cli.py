@@ -246,7 +246,8 @@ def country(
         pairs.append(("Currency", f"{profile['currency']['name']} ({profile['currency']['code']})"))
     if "head_of_state" in profile:
         leader = profile["head_of_state"]
-        pairs.append(("Head of state", f"{leader['title']} {leader['name']} (as of {leader['as_of']})"))
+        pairs.append(("Head of state", f"{leader['title']} {leader['name']} (as of {leader['as_of']})"
+                      + (f" {leader['note']}" if leader.get("note") else "")))
     for mineral in profile["minerals"]:
         pairs.append((f"Mineral: {mineral['name']}", mineral["note"]))
     for number, source in enumerate(profile["sources"], 1):
