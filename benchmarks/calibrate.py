@@ -28,7 +28,7 @@ import quality
 #: The dev set, plus holdouts whose first (unseen) run is over: their questions are written
 #: in other styles (full sentences, detail questions graded by answer content), which the
 #: calibration should see. The newest holdout stays out of the fit.
-TRAINING_SETS = [quality.DEV_SET, *(quality.DEV_SET.with_name(name) for name in ("holdout.jsonl", "holdout2.jsonl", "holdout3.jsonl"))]
+TRAINING_SETS = [quality.DEV_SET, *(quality.DEV_SET.with_name(f"holdout{n}.jsonl") for n in ("", 2, 3, 4))]
 
 Example = tuple[dict[str, float] | None, int, str]  # features, label, kind
 
@@ -39,7 +39,10 @@ def examples(kb: knowledge.KnowledgeBase) -> list[Example]:
         ranking = matching.rank(kb.index, kb.document, question["q"])
         top = ranking.candidates[0] if ranking.candidates else None
         right = bool(top) and question["kind"] == "in" and quality.is_right(question, kb.document(top.position))
-        rows.append((top.features if top else None, int(right), question["kind"]))
+        # a winner that misses a place the question names is never answered (Ranking.confident):
+        # a rule, not something to fit
+        eligible = top is not None and not top.misses_place
+        rows.append((top.features if eligible else None, int(right), question["kind"]))
     return rows
 
 
