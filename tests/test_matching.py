@@ -69,3 +69,15 @@ def test_region_questions_list_all_five_countries(kb, question, expected_id, fac
     top = kb.document(ranking.candidates[0].position)
     assert top["id"] == expected_id
     assert all(fact in top["answer"] for fact in facts)
+
+
+@pytest.mark.parametrize(
+    "question, answered_by",
+    [("Tokayev's birthday", None), ("hotels in astana", None),
+     # the same word as the subject of the entry itself is fine
+     ("what did tokayev say in his 2023 address", "tokayev-new-oil")],
+)
+def test_an_everyday_subject_the_entry_never_mentions_is_not_answered(kb, question, answered_by):
+    ranking = matching.rank(kb.index, kb.document, question)
+    top = kb.document(ranking.candidates[0].position)["id"] if ranking.confident else None
+    assert top == answered_by

@@ -126,7 +126,7 @@ class Renderer(NamedTuple):
             features = ", ".join(f"{name} {value}" for name, value in item["features"].items())
             lines.append(f"  confidence = sigmoid({item['weights']['bias']:+.3g} {terms}) with {features}")
             if item["misses_place"]:
-                lines.append("  never mentions a place the question names, so it is not an answer")
+                lines.append("  never mentions a place or subject the question names, so it is not an answer")
             lines.append(f"  best phrase: {item['best_phrase']}")
             for field_name, words in item["matched"].items():
                 lines.append(f"  matched in {field_name}: {', '.join(words)}")
