@@ -27,7 +27,8 @@ def test_tokenize(text, tokens):
 @pytest.mark.parametrize(
     "word, corrected",
     [("kazakhstn", "kazakhstan"), ("urainum", "uranium"), ("tungstun", "tungsten"), ("dialouge", "dialogue"),
-     ("contain", None), ("found", None)],  # real words two edits away, or short, stay as typed
+     ("contain", None), ("found", None),  # real words two edits away, or short, stay as typed
+     ("continents", None)],  # its stem "contin" is a prefix of "continu(e)": another word, not a typo
 )
 def test_typo_correction_allows_few_edits(kb, word, corrected):
     _, corrections, _ = matching.query_terms(word, kb.index["postings"], kb.index["synonyms"])

@@ -407,6 +407,8 @@ def _correct(token: str, vocabulary: Iterable[str]) -> str | None:
     from rapidfuzz.distance import OSA
 
     found = process.extract(token, vocabulary, scorer=OSA.distance, score_cutoff=max_edits, limit=None)
+    # a stem one letter longer or shorter is another word, not a typo ("contin(ents)" is not "continu(e)")
+    found = [match for match in found if not (match[0].startswith(token) or token.startswith(match[0]))]
     if not found:
         return None
     return min(found, key=lambda match: (match[1], -fuzz.ratio(token, match[0]), match[0]))[0]
