@@ -270,8 +270,9 @@ def build_index(
 
     ``topic`` names what the whole knowledge base is about ("C5+1, Central Asia, critical
     minerals"); its words are context in every question, so they count as light words.
-    ``entities`` are names (countries): a question that names one is not answered with an
-    entry that never mentions it (Kazakhstan's minerals for a question about Tajikistan).
+    ``entities`` are names (countries). With PLACE_NAMES and OFF_TOPIC_WORDS they make the
+    words an answer must mention when a question uses them: Kazakhstan's minerals do not
+    answer a question about Tajikistan.
 
     Each posting list is a pair of packed arrays (document positions as uint32, weighted
     term frequencies as float32): 8 bytes a posting, where lists of lists cost ~100.
@@ -302,8 +303,8 @@ def build_index(
         "average_length": average or 1.0,
         "synonyms": synonyms,
         "topic": frozenset(synonyms.get(t, t) for t in _scan_tokens(topic)),
-        "entities": frozenset(synonyms.get(t, t) for t in [*entities, *_scan_tokens(PLACE_NAMES)]),
-        "off_topic": frozenset(_scan_tokens(OFF_TOPIC_WORDS)),
+        "required": frozenset(synonyms.get(t, t) for t in
+                              [*entities, *_scan_tokens(PLACE_NAMES), *_scan_tokens(OFF_TOPIC_WORDS)]),
     }
 
 
@@ -450,34 +451,31 @@ def rank(index: Mapping[str, Any], document: Callable[[int], Mapping[str, Any]],
         (fixed, CORRECTION_DISCOUNT) for fixed in corrections.values() if fixed not in terms
     ]
     max_idf = _idf(0, total) if total else 1.0
-    topic, entities = index["topic"], index["entities"]
+    topic, required = index["topic"], index["required"]
     query_mass = sum(_weight(t, _idf(_df(postings, t), total), topic) for t, _ in weighted_terms)
     query_mass += sum(_weight(t, max_idf * UNKNOWN_WORD_WEIGHT, topic) for t in unknown)
 
     bm25: dict[int, float] = {}
     covered: dict[int, float] = {}
-    # for each place, and each year, the question names: the positions that mention it
+    # For each place or everyday subject ("required") and each year the question names, the
+    # positions that mention it; one the knowledge base never mentions is in no entry.
     places: list[set[int]] = []
     years: list[set[int]] = []
-    subjects: list[set[int]] = []  # the same for everyday-life subjects (OFF_TOPIC_WORDS)
-    for token in unknown:  # one the knowledge base never mentions: no entry is about it
-        if token in entities:
-            places.append(set())
+
+    def note_name(token: str, mentioning: set[int]) -> None:
+        if token in required:
+            places.append(mentioning)
         elif _YEAR.fullmatch(token):
-            years.append(set())
-        elif token in index["off_topic"]:
-            subjects.append(set())
+            years.append(mentioning)
+
+    for token in unknown:
+        note_name(token, set())
     for term, discount in weighted_terms:
         packed_positions, packed_frequencies = postings[term]
         idf = _idf(len(packed_positions) // 4, total)
         information = _weight(term, idf, topic)
         positions = _unpack(packed_positions, "I")
-        if term in entities:
-            places.append(set(positions))
-        elif _YEAR.fullmatch(term):
-            years.append(set(positions))
-        elif term in index["off_topic"]:
-            subjects.append(set(positions))
+        note_name(term, set(positions))
         for position, tf in zip(positions, _unpack(packed_frequencies, "f")):
             norm = tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * lengths[position] / average))
             bm25[position] = bm25.get(position, 0.0) + discount * idf * norm
@@ -494,8 +492,7 @@ def rank(index: Mapping[str, Any], document: Callable[[int], Mapping[str, Any]],
         score = 100.0 * (
             QUERY_COVERAGE_SHARE * query_coverage + (1 - QUERY_COVERAGE_SHARE) * phrase_coverage
         )
-        # an everyday-life subject the entry never mentions disqualifies it as a place does
-        misses_place = any(position not in mentioning for mentioning in places + subjects)
+        misses_place = any(position not in mentioning for mentioning in places)
         misses_name = misses_place or any(position not in mentioning for mentioning in years)
         if misses_name:
             score *= OTHER_ENTITY_FACTOR
