@@ -243,11 +243,10 @@ def country(
         pairs.append(("Population", f"{population['value']:,} (as of {population['as_of']})"
                       + (f" {population['note']}" if population.get("note") else "")))
     if "currency" in profile:
-        pairs.append(("Currency", f"{profile['currency']['name']} ({profile['currency']['code']})"))
+        pairs.append(("Currency", knowledge.currency_text(profile["currency"])))
     if "head_of_state" in profile:
         leader = profile["head_of_state"]
-        pairs.append(("Head of state", f"{leader['title']} {leader['name']} (as of {leader['as_of']})"
-                      + (f" {leader['note']}" if leader.get("note") else "")))
+        pairs.append(("Head of state", knowledge.leader_text(leader) + (f" {leader['note']}" if leader.get("note") else "")))
     for mineral in profile["minerals"]:
         pairs.append((f"Mineral: {mineral['name']}", mineral["note"]))
     for number, source in enumerate(profile["sources"], 1):

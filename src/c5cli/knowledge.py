@@ -211,6 +211,16 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
+def currency_text(currency: dict[str, str]) -> str:
+    """A currency as every answer writes it: "tenge (KZT)"."""
+    return f"{currency['name']} ({currency['code']})"
+
+
+def leader_text(leader: dict[str, str]) -> str:
+    """A head of state as every answer writes it: "President Kassym-Jomart Tokayev (as of 2026-03)"."""
+    return f"{leader['title']} {leader['name']} (as of {leader['as_of']})"
+
+
 def country_documents(country: dict[str, Any]) -> list[dict[str, Any]]:
     """Searchable fact entries derived from a country record, so `ask` answers "capital of X"."""
     name, cid = country["name"], country["id"]
@@ -238,7 +248,7 @@ def country_documents(country: dict[str, Any]) -> list[dict[str, Any]]:
         + (f" and {country['iso_numeric']} (numeric)." if "iso_numeric" in country else "."), _fact_refs(country, "codes"))
     if "currency" in country:
         currency = country["currency"]
-        profile.append(f"currency {currency['name']} ({currency['code']})")
+        profile.append(f"currency {currency_text(currency)}")
         add("currency", f"What currency does {name} use?",
             [f"{name} currency", f"{name} money", currency["code"], f"{currency['name']} currency"],
             f"{name} uses the {currency['name']} (ISO 4217 code {currency['code']}).", _fact_refs(country, "currency"))
@@ -247,7 +257,7 @@ def country_documents(country: dict[str, Any]) -> list[dict[str, Any]]:
         profile.append(f"{leader['title'].lower()} {leader['name']} (as of {leader['as_of']})")
         add("leader", f"Who is the head of state of {name}?",
             [f"{leader['title']} of {name}", f"{name} leader", f"who leads {name}", leader["name"]],
-            f"{name}'s head of state is {leader['title']} {leader['name']} (as of {leader['as_of']})."
+            f"{name}'s head of state is {leader_text(leader)}."
             + (f" {_sentence(leader['note'])}" if leader.get("note") else ""),
             _fact_refs(country, "head_of_state"), leader["as_of"])
     if "population" in country:
@@ -279,12 +289,11 @@ _REGION_FACTS: tuple[tuple[str, str, list[str], str, Callable[[dict[str, Any]], 
      lambda c: c["capital"]),
     ("c5-currencies", "What currencies do the five Central Asian countries use?",
      ["central asian currencies", "c5 currencies", "money in central asia"], "currency",
-     lambda c: f"{c['currency']['name']} ({c['currency']['code']})" if "currency" in c else None),
+     lambda c: currency_text(c["currency"]) if "currency" in c else None),
     ("c5-leaders", "Who are the presidents of the five Central Asian countries?",
      ["central asian heads of state", "c5 leaders", "presidents of central asia", "central asian presidents"],
      "head_of_state",
-     lambda c: f"{c['head_of_state']['title']} {c['head_of_state']['name']} (as of {c['head_of_state']['as_of']})"
-     if "head_of_state" in c else None),
+     lambda c: leader_text(c["head_of_state"]) if "head_of_state" in c else None),
     ("c5-populations", "What are the populations of the five Central Asian countries?",
      ["central asia population", "most populous central asian country", "c5 populations"], "population",
      lambda c: f"{c['population']['value']:,} ({c['population']['as_of']})" if "population" in c else None),
