@@ -31,6 +31,7 @@ FLOORS = {
     "holdout5.jsonl": (0.95, 0.95, 0.03),
     "holdout6.jsonl": (0.95, 0.95, 0.03),
     "holdout7.jsonl": (0.89, 0.95, 0.04),
+    "holdout8.jsonl": (0.90, 0.95, 0.05),
 }
 
 
