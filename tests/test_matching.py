@@ -18,6 +18,9 @@ from c5cli import matching
         ("ministerial on 28 Feb 2023", ["ministeri", "28", "februari", "2023"]),  # month abbreviations
         ("when was it founded", ["begin"]),  # with start/launch, not "found", the past of "find"
         ("what's the JV", ["joint", "ventur"]),
+        ("Chinese export curbs", ["china", "export", "control"]),  # a people names its place
+        ("who organized it", ["host"]),  # with "hosted" and "convened"
+        ("the programs, explained in plain english", ["programm"]),  # US spelling; filler words go
     ],
 )
 def test_tokenize(text, tokens):

@@ -91,7 +91,9 @@ STOP_WORDS = frozenset(
     says should show so some something stuff tell than that the their them then there
     these they thing things this those to too u want was we were what whats when where
     which while who whom whose why will with would wonder you your exactly explain wat wht whos wheres hows
-    describe briefly quick quickly details detail regarding concerning each every up pls plz thx thanks here""".split()
+    describe briefly quick quickly details detail regarding concerning each every up pls plz thx thanks here
+    explained explaining explains describes described describing telling
+    plain simple simply simplest english nutshell layman laymans eli5 tldr summary summarise summarize""".split()
 )
 
 #: Everyday words that ask rather than say what about ("what happened", "how many", "took part"):
@@ -138,6 +140,29 @@ TOKEN_SYNONYMS = {
     "founded": "establish",
     "founding": "establish",
     "foundation": "establish",
+    # American spelling meets the British one the answers use
+    "program": "programme",
+    "programs": "programmes",
+    # a people or adjective names its place: "Chinese export controls" are China's
+    "chinese": "china",
+    "russian": "russia",
+    "russians": "russia",
+    "canadian": "canada",
+    "afghan": "afghanistan",
+    "iranian": "iran",
+    "mongolian": "mongolia",
+    "european": "europe",
+    "japanese": "japan",
+    "indian": "india",
+    "turkish": "turkey",
+    "australian": "australia",
+    "korean": "korea",
+    "german": "germany",
+    "french": "france",
+    "british": "britain",
+    "pakistani": "pakistan",
+    "ukrainian": "ukraine",
+    "brazilian": "brazil",
 }
 #: Abbreviations expanded to the words they stand for.
 TOKEN_EXPANSIONS = {
@@ -204,6 +229,7 @@ CONCEPTS = {
     "first": "first inaugural initial maiden",
     "discuss": "discuss discusses discussed discussion mention mentions mentioned raise raised",
     "invest": "invest invests invested investment investments investor investors",
+    "host": "host hosts hosted hosting organise organised organiser organize organized organizer convene convened",
 }
 _CONCEPT_OF = {_fold(word): _fold(head) for head, words in CONCEPTS.items() for word in words.split()}
 
