@@ -85,3 +85,16 @@ def test_an_everyday_subject_the_entry_never_mentions_is_not_answered(kb, questi
     ranking = matching.rank(kb.index, kb.document, question)
     top = kb.document(ranking.candidates[0].position)["id"] if ranking.confident else None
     assert top == answered_by
+
+
+@pytest.mark.parametrize(
+    "question, answered_by",
+    [("Is Iran part of C5+1?", "c5-members"),  # a country the knowledge base never names
+     ("Does Pakistan belong to the C5+1?", "c5-members"),
+     ("NATO members list", None),  # a bloc is not a country: its members are another question
+     ("P5+1 Iran talks", None)],
+)
+def test_the_members_entry_speaks_to_any_country(kb, question, answered_by):
+    ranking = matching.rank(kb.index, kb.document, question)
+    answers = ranking.answers(1)
+    assert (kb.document(answers[0].position)["id"] if answers else None) == answered_by

@@ -68,7 +68,10 @@ OTHER_ENTITY_FACTOR = 0.6
 PLACE_NAMES = """afghanistan africa argentina armenia australia azerbaijan belarus brazil britain canada chile
     china congo egypt england estonia europe finland france georgia germany india indonesia iran iraq israel
     italy japan korea mexico mongolia myanmar norway pakistan peru poland russia saudi sweden switzerland
-    syria taiwan thailand turkey ukraine vietnam eu asean brics nato opec sco g7 g20"""
+    syria taiwan thailand turkey ukraine vietnam"""
+#: Blocs are named like places, but a bloc's members are another question: "NATO members" is not
+#: answered by the entry on who is in C5+1.
+BLOC_NAMES = "eu asean brics nato opec sco g7 g20"
 #: Everyday-life subjects people ask a search box about, not a policy reference: a question
 #: about one ("Marco Rubio birthday", "White House address", "Kennedy Center parking") is not
 #: answered by an entry that merely names the same person or place and never the subject.
@@ -99,7 +102,7 @@ STOP_WORDS = frozenset(
 #: Everyday words that ask rather than say what about ("what happened", "how many", "took part"):
 #: they still match, but weigh LIGHT_WORD_WEIGHT of their IDF, so an unmatched one barely lowers
 #: confidence while an unmatched topical word ("GDP", "Corvette") still does.
-LIGHT_WORDS_TEXT = """happen happened happening take taken took part role play played hold held long after
+LIGHT_WORDS_TEXT = """happen happened happening take taken took role play played hold held long after
     before since again later ago ever still already yet soon recent recently latest current currently
     today time times day days month months week weeks many number amount total small main
     major key important top best good bad people person someone anyone place thing way ways kind type
@@ -214,7 +217,7 @@ CONCEPTS = {
              "created creation establish established",
     "aim": "aim aims goal goals objective objectives purpose purposes",
     "outcome": "outcome outcomes result results achieve achieved achievement deliverable deliverables",
-    "member": "member members membership belong belongs",
+    "member": "member members membership belong belongs part",
     "currency": "currency currencies money cash pay",
     "president": "president presidents leader leaders ruler rulers",
     "agreement": "agreement agreements deal deals memorandum memoranda mou pact",
@@ -298,7 +301,8 @@ def build_index(
     minerals"); its words are context in every question, so they count as light words.
     ``entities`` are names (countries). With PLACE_NAMES and OFF_TOPIC_WORDS they make the
     words an answer must mention when a question uses them: Kazakhstan's minerals do not
-    answer a question about Tajikistan.
+    answer a question about Tajikistan. A document marked ``any_country`` (who is and is not
+    a member) speaks to every place, named in it or not.
 
     Each posting list is a pair of packed arrays (document positions as uint32, weighted
     term frequencies as float32): 8 bytes a posting, where lists of lists cost ~100.
@@ -307,7 +311,10 @@ def build_index(
     positions: dict[str, array] = {}
     frequencies: dict[str, array] = {}
     lengths = array("f")
+    any_country: list[int] = []
     for position, document in enumerate(documents):
+        if document.get("any_country"):
+            any_country.append(position)
         weighted: dict[str, float] = {}
         for field_name, texts in document_fields(document).items():
             weight = FIELD_WEIGHTS[field_name]
@@ -330,7 +337,10 @@ def build_index(
         "synonyms": synonyms,
         "topic": frozenset(synonyms.get(t, t) for t in _scan_tokens(topic)),
         "required": frozenset(synonyms.get(t, t) for t in
-                              [*entities, *_scan_tokens(PLACE_NAMES), *_scan_tokens(OFF_TOPIC_WORDS)]),
+                              [*entities, *_scan_tokens(PLACE_NAMES), *_scan_tokens(BLOC_NAMES),
+                               *_scan_tokens(OFF_TOPIC_WORDS)]),
+        "not_countries": frozenset(_scan_tokens(f"{BLOC_NAMES} {OFF_TOPIC_WORDS}")),
+        "any_country": frozenset(any_country),
     }
 
 
@@ -487,27 +497,34 @@ def rank(index: Mapping[str, Any], document: Callable[[int], Mapping[str, Any]],
     # positions that mention it; one the knowledge base never mentions is in no entry.
     places: list[set[int]] = []
     years: list[set[int]] = []
+    any_country, not_countries = index["any_country"], index["not_countries"]
 
-    def note_name(token: str, mentioning: set[int]) -> None:
+    def match(token: str, idf: float, information: float, postings_of: Iterable[tuple[int, float]]) -> None:
+        """Add one query word's BM25 and coverage to every document it occurs in (tf weighted by field)."""
+        mentioning = set()
+        for position, tf in postings_of:
+            mentioning.add(position)
+            norm = tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * lengths[position] / average))
+            bm25[position] = bm25.get(position, 0.0) + idf * norm
+            # a weighted tf of at least the question weight means the word is in the question or an alias
+            credit = 1.0 if tf >= FIELD_WEIGHTS["question"] else ANSWER_ONLY_CREDIT
+            covered[position] = covered.get(position, 0.0) + information * credit
         if token in required:
+            if token not in not_countries and any_country - mentioning:
+                # an entry on who is and is not a member speaks to every country, as if its question named it
+                match("", idf, information, [(p, FIELD_WEIGHTS["question"]) for p in sorted(any_country - mentioning)])
+                mentioning |= any_country
             places.append(mentioning)
         elif _YEAR.fullmatch(token):
             years.append(mentioning)
 
     for token in unknown:
-        note_name(token, set())
+        match(token, max_idf, _weight(token, max_idf * UNKNOWN_WORD_WEIGHT, topic), ())
     for term, discount in weighted_terms:
         packed_positions, packed_frequencies = postings[term]
         idf = _idf(len(packed_positions) // 4, total)
-        information = _weight(term, idf, topic)
-        positions = _unpack(packed_positions, "I")
-        note_name(term, set(positions))
-        for position, tf in zip(positions, _unpack(packed_frequencies, "f")):
-            norm = tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * lengths[position] / average))
-            bm25[position] = bm25.get(position, 0.0) + discount * idf * norm
-            # a weighted tf of at least the question weight means the word is in the question or an alias
-            credit = 1.0 if tf >= FIELD_WEIGHTS["question"] else ANSWER_ONLY_CREDIT
-            covered[position] = covered.get(position, 0.0) + discount * information * credit
+        match(term, discount * idf, discount * _weight(term, idf, topic),
+              zip(_unpack(packed_positions, "I"), _unpack(packed_frequencies, "f")))
 
     shortlist = heapq.nlargest(CANDIDATES, bm25, key=bm25.__getitem__)
     query_tokens = {t for t, _ in weighted_terms}
