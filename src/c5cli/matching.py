@@ -50,13 +50,13 @@ UNKNOWN_WORD_WEIGHT = 0.7
 #: A clear lead over the runner-up, BM25 evidence and phrase overlap raise it; words the
 #: knowledge base has never seen, and a place or year the entry never mentions, lower it.
 CALIBRATION = {
-    "bias": -5.82,
-    "query_coverage": 3.21,
-    "phrase_coverage": 3.8,
-    "lead": 1.16,
-    "unknown_share": -3.1,
-    "bm25_share": 3.36,
-    "misses_name": -1.38,
+    "bias": -5.75,
+    "query_coverage": 2.97,
+    "phrase_coverage": 3.9,
+    "lead": 1.08,
+    "unknown_share": -3.21,
+    "bm25_share": 3.44,
+    "misses_name": -1.6,
 }
 #: An entry that never mentions a place or year the question names keeps this share of its score.
 OTHER_ENTITY_FACTOR = 0.6
