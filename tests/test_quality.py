@@ -3,7 +3,7 @@
 questions.jsonl is the dev set. holdout.jsonl to holdout9.jsonl were written apart from it and
 are graded by answer content ("expect"), as the shared sample is. Each was first run unseen (the
 README records those runs); the calibration (benchmarks/calibrate.py) has since been fitted on
-all but the newest, holdout9.
+all of them, so all are held to the bar.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 import quality  # noqa: E402
 
 EVAL = REPO / "tests" / "eval"
-#: (P@1 floor, rejection floor, false-answer ceiling) per set: the bar in the README, except the
-#: newest holdout, which nothing has been fitted or tuned on, floored at what its first run measured.
+#: (P@1 floor, rejection floor, false-answer ceiling) per set: the bar in the README. A new holdout
+#: is floored at what its first (unseen) run measured until that run is recorded and it is trained on.
 FLOORS = {
     "questions.jsonl": (0.95, 0.95, 0.03),
     "holdout.jsonl": (0.95, 0.95, 0.03),
@@ -32,7 +32,7 @@ FLOORS = {
     "holdout6.jsonl": (0.95, 0.95, 0.03),
     "holdout7.jsonl": (0.95, 0.95, 0.03),
     "holdout8.jsonl": (0.95, 0.95, 0.03),
-    "holdout9.jsonl": (0.92, 0.95, 0.03),
+    "holdout9.jsonl": (0.95, 0.95, 0.03),
 }
 
 
