@@ -1,9 +1,9 @@
 """The answer-quality gate on the evaluation sets in tests/eval/, and the sets' hygiene.
 
-questions.jsonl is the dev set. holdout.jsonl to holdout9.jsonl were written apart from it and
+questions.jsonl is the dev set. holdout.jsonl to holdout10.jsonl were written apart from it and
 are graded by answer content ("expect"), as the shared sample is. Each was first run unseen (the
 README records those runs); the calibration (benchmarks/calibrate.py) has since been fitted on
-all of them, so all are held to the bar.
+all but the newest, holdout10, which is floored at its first run.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ FLOORS = {
     "holdout7.jsonl": (0.95, 0.95, 0.03),
     "holdout8.jsonl": (0.95, 0.95, 0.03),
     "holdout9.jsonl": (0.95, 0.95, 0.03),
+    "holdout10.jsonl": (0.83, 0.83, 0.08),
 }
 
 
