@@ -21,6 +21,8 @@ from c5cli import matching
         ("Chinese export curbs", ["china", "export", "control"]),  # a people names its place
         ("who organized it", ["host"]),  # with "hosted" and "convened"
         ("the programs, explained in plain english", ["programm"]),  # US spelling; filler words go
+        ("the 5 countries", ["five", "countri"]),  # digits meet the words answers spell
+        ("when did it kick off", ["begin"]),
     ],
 )
 def test_tokenize(text, tokens):
