@@ -23,6 +23,7 @@ from c5cli import matching
         ("the programs, explained in plain english", ["programm"]),  # US spelling; filler words go
         ("the 5 countries", ["five", "countri"]),  # digits meet the words answers spell
         ("when did it kick off", ["begin"]),
+        ("who suggested it, and who inked the deal", ["propos", "sign", "agreement"]),
     ],
 )
 def test_tokenize(text, tokens):
