@@ -101,3 +101,12 @@ def test_the_members_entry_speaks_to_any_country(kb, question, answered_by):
     ranking = matching.rank(kb.index, kb.document, question)
     answers = ranking.answers(1)
     assert (kb.document(answers[0].position)["id"] if answers else None) == answered_by
+
+
+def test_an_unknown_everyday_verb_is_not_an_unknown_subject(kb):
+    verb = matching.rank(kb.index, kb.document, "when did the c5+1 secretariat appear")
+    noun = matching.rank(kb.index, kb.document, "c5+1 secretariat corvette")
+    assert verb.unknown and noun.unknown  # "appear" and "corvette" are both words no entry has
+    assert verb.candidates[0].features["unknown_share"] == 0.0
+    assert noun.candidates[0].features["unknown_share"] > 0.0
+    assert verb.candidates[0].score > noun.candidates[0].score
