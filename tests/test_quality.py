@@ -1,10 +1,10 @@
 """The answer-quality gate on the evaluation sets in tests/eval/, and the sets' hygiene.
 
-questions.jsonl is the dev set. holdout.jsonl to holdout10.jsonl were written apart from it and
+questions.jsonl is the dev set. holdout.jsonl to holdout11.jsonl were written apart from it and
 are graded by answer content ("expect"), as the shared sample is. Each was first run unseen (the
 README records those runs); the calibration (benchmarks/calibrate.py) has since been fitted on
-all of them. holdout10 (casual, long-winded questions) stays below the bar even so, and is
-floored at what it measures.
+all but the newest, holdout11. holdout10 (casual, long-winded questions) stays below the bar
+even so; both are floored at what they measure.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import quality  # noqa: E402
 
 EVAL = REPO / "tests" / "eval"
 #: (P@1 floor, rejection floor, false-answer ceiling) per set: the bar in the README, except
-#: holdout10, floored at what it measures, below the bar.
+#: holdout10 and holdout11, floored at what they measure, below the bar.
 FLOORS = {
     "questions.jsonl": (0.95, 0.95, 0.03),
     "holdout.jsonl": (0.95, 0.95, 0.03),
@@ -35,6 +35,7 @@ FLOORS = {
     "holdout8.jsonl": (0.95, 0.95, 0.03),
     "holdout9.jsonl": (0.95, 0.95, 0.03),
     "holdout10.jsonl": (0.91, 0.87, 0.07),
+    "holdout11.jsonl": (0.86, 0.90, 0.06),
 }
 
 
