@@ -156,7 +156,7 @@ def evaluate(questions: Sequence[dict[str, Any]], kb: knowledge.KnowledgeBase | 
     kb = kb or knowledge.load(knowledge.bundled_data_path())
 
     def c5_cold(query: str) -> Ranked:
-        matching._cached_tokens.cache_clear()  # as in a fresh `c5 ask`, not a warm `c5 ask -` run
+        matching._cached_words.cache_clear()  # as in a fresh `c5 ask`, not a warm `c5 ask -` run
         return c5_ranked(kb, query)
 
     ranked, median_ms = timed(c5_cold, questions)

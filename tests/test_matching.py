@@ -34,10 +34,11 @@ def test_tokenize(text, tokens):
     "word, corrected",
     [("kazakhstn", "kazakhstan"), ("urainum", "uranium"), ("tungstun", "tungsten"), ("dialouge", "dialogue"),
      ("contain", None), ("found", None),  # real words two edits away, or short, stay as typed
-     ("continents", None)],  # its stem "contin" is a prefix of "continu(e)": another word, not a typo
+     ("continents", None),  # its stem "contin" is a prefix of "continu(e)": another word, not a typo
+     ("presidnet", "president"), ("populaton", "population")],  # mangled stems, corrected as written
 )
 def test_typo_correction_allows_few_edits(kb, word, corrected):
-    _, corrections, _ = matching.query_terms(word, kb.index["postings"], kb.index["synonyms"])
+    _, corrections, _ = matching.query_terms(word, kb.index["postings"], kb.index["synonyms"], kb.index["written"])
     assert corrections.get(matching.tokenize(word)[0]) == (corrected and matching.tokenize(corrected)[0])
 
 

@@ -280,26 +280,32 @@ def tokenize(text: str, synonyms: Mapping[str, str] | None = None) -> list[str]:
     ``synonyms`` maps a knowledge base's own spellings (say ``kazakstan``) to the token
     every document uses (``kazakhstan``).
     """
-    tokens = _cached_tokens(text)
-    return [synonyms.get(t, t) for t in tokens] if synonyms else list(tokens)
+    return [synonyms.get(t, t) for _, t in _cached_words(text)] if synonyms else [t for _, t in _cached_words(text)]
 
 
-def _scan_tokens(text: str) -> tuple[str, ...]:
-    """Tokens before knowledge-base synonyms."""
-    tokens: list[str] = []
+def _scan_words(text: str) -> tuple[tuple[str, str], ...]:
+    """(word as written, match token) pairs, before knowledge-base synonyms: typos are corrected
+    against words as written, since a misspelt word stems unpredictably ("presidnet", "presid")."""
+    words: list[tuple[str, str]] = []
     for raw in _TOKEN.findall(normalize(text)):
         glued = _GLUED_CODE.fullmatch(raw) if raw[-1].isdigit() and raw[0].isalpha() else None
         for part in glued.groups() if glued else (raw,):
             part = TOKEN_SYNONYMS.get(part, part)
             for word in TOKEN_EXPANSIONS.get(part, (part,)):
                 if word not in STOP_WORDS:
-                    folded = _fold(TOKEN_SYNONYMS.get(word, word))
-                    tokens.append(_CONCEPT_OF.get(folded, folded))
-    return tuple(tokens)
+                    word = TOKEN_SYNONYMS.get(word, word)
+                    folded = _fold(word)
+                    words.append((word, _CONCEPT_OF.get(folded, folded)))
+    return tuple(words)
+
+
+def _scan_tokens(text: str) -> list[str]:
+    """Tokens before knowledge-base synonyms."""
+    return [token for _, token in _scan_words(text)]
 
 
 #: Candidates' phrases recur across the questions of one `ask -` run; building an index does not reuse.
-_cached_tokens = functools.lru_cache(maxsize=1 << 14)(_scan_tokens)
+_cached_words = functools.lru_cache(maxsize=1 << 14)(_scan_words)
 
 
 def document_fields(document: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -331,6 +337,8 @@ def build_index(
     term frequencies as float32): 8 bytes a posting, where lists of lists cost ~100.
     """
     synonyms = dict(synonyms or {})
+    # words as written that stem to another token, for typo correction ("president" -> "presid")
+    written: dict[str, str] = {}
     positions: dict[str, array] = {}
     frequencies: dict[str, array] = {}
     lengths = array("f")
@@ -342,9 +350,11 @@ def build_index(
         for field_name, texts in document_fields(document).items():
             weight = FIELD_WEIGHTS[field_name]
             for text in texts:
-                for token in _scan_tokens(text):
+                for word, token in _scan_words(text):
                     token = synonyms.get(token, token)
                     weighted[token] = weighted.get(token, 0.0) + weight
+                    if word != token and len(word) > 5 and word.isalpha():
+                        written[word] = token
         lengths.append(sum(weighted.values()))
         for token, tf in weighted.items():
             if token not in positions:
@@ -358,6 +368,7 @@ def build_index(
         "count": len(lengths),
         "average_length": average or 1.0,
         "synonyms": synonyms,
+        "written": written,
         "topic": frozenset(synonyms.get(t, t) for t in _scan_tokens(topic)),
         "required": frozenset(synonyms.get(t, t) for t in
                               [*entities, *_scan_tokens(PLACE_NAMES), *_scan_tokens(BLOC_NAMES),
@@ -481,13 +492,20 @@ def _correct(token: str, vocabulary: Iterable[str]) -> str | None:
 
 
 def query_terms(
-    query: str, vocabulary: Mapping[str, Any], synonyms: Mapping[str, str] | None = None
+    query: str, vocabulary: Mapping[str, Any], synonyms: Mapping[str, str] | None = None,
+    written: Mapping[str, str] | None = None,
 ) -> tuple[list[str], dict[str, str], list[str]]:
-    """Distinct query tokens, with typo corrections and the words nothing matched."""
+    """Distinct query tokens, with typo corrections and the words nothing matched.
+
+    ``written`` maps the knowledge base's words as written to their tokens, to correct a typo
+    the stemmer has mangled.
+    """
     terms: list[str] = []
     corrections: dict[str, str] = {}
     unknown: list[str] = []
-    for token in tokenize(query, synonyms):
+    synonyms = synonyms or {}
+    for word, token in _cached_words(query):
+        token = synonyms.get(token, token)
         if token in terms or token in corrections or token in unknown:
             continue
         if len(terms) + len(corrections) + len(unknown) >= MAX_QUERY_TERMS:
@@ -495,8 +513,12 @@ def query_terms(
         if token in vocabulary:
             terms.append(token)
             continue
-        # an everyday word is no typo: "current" must not become "currency"
-        fixed = None if token in LIGHT_WORDS else _correct(token, vocabulary.keys())
+        fixed = None
+        if token not in LIGHT_WORDS:  # an everyday word is no typo: "current" must not become "currency"
+            fixed = _correct(token, vocabulary.keys())
+            if fixed is None and written:
+                spelled = _correct(word, written.keys())
+                fixed = written[spelled] if spelled else None
         if fixed is None:
             unknown.append(token)
         else:
@@ -511,7 +533,7 @@ def rank(index: Mapping[str, Any], document: Callable[[int], Mapping[str, Any]],
     average = index["average_length"]
     total = index["count"]
     synonyms = index["synonyms"]
-    terms, corrections, unknown = query_terms(query, postings, synonyms)
+    terms, corrections, unknown = query_terms(query, postings, synonyms, index["written"])
     weighted_terms = [(t, 1.0) for t in terms] + [
         (fixed, CORRECTION_DISCOUNT) for fixed in corrections.values() if fixed not in terms
     ]
