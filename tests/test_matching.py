@@ -24,6 +24,7 @@ from c5cli import matching
         ("the 5 countries", ["five", "countri"]),  # digits meet the words answers spell
         ("when did it kick off", ["begin"]),
         ("who suggested it, and who inked the deal", ["propos", "sign", "agreement"]),
+        ("im confused, honestly: c5+1 definition?", ["c5+1", "defin"]),  # chat goes; definition = define
     ],
 )
 def test_tokenize(text, tokens):

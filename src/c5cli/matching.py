@@ -97,7 +97,9 @@ STOP_WORDS = frozenset(
     describe briefly quick quickly details detail regarding concerning each every up pls plz thx thanks here
     explained explaining explains describes described describing telling
     plain simple simply simplest english nutshell layman laymans eli5 tldr summary summarise summarize
-    exam exams homework essay assignment quiz revision ok okay everyone everybody lot lots off""".split()
+    exam exams homework essay assignment quiz revision notes ok okay everyone everybody lot lots off
+    im ive youre dont doesnt didnt isnt arent wasnt cant wont thats theres lets waht whta teh hte hwo wich
+    honestly literally anyway btw maybe perhaps probably apparently supposedly curious wondering confused""".split()
 )
 
 #: Everyday words that ask rather than say what about ("what happened", "how many", "took part"):
@@ -145,6 +147,13 @@ TOKEN_SYNONYMS = {
     "aug": "august", "sep": "september", "sept": "september", "oct": "october", "nov": "november",
     "dec": "december",
     "stand": "mean",  # "what does PGI stand for" asks for its meaning
+    "meaning": "mean",
+    "definition": "define",  # stemming leaves "definit" apart from "defin(e)"
+    "definitions": "define",
+    "finalise": "final",
+    "finalised": "final",
+    "finalize": "final",
+    "finalized": "final",
     "refer": "mean",
     "refers": "mean",
     # here, not as a concept: stemming would fold "national" into "nation" too
