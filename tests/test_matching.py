@@ -97,6 +97,7 @@ def test_an_everyday_subject_the_entry_never_mentions_is_not_answered(kb, questi
     [("Is Iran part of C5+1?", "c5-members"),  # a country the knowledge base never names
      ("Does Pakistan belong to the C5+1?", "c5-members"),
      ("NATO members list", None),  # a bloc is not a country: its members are another question
+     ("Kenya rare earth deposits", None),  # any country is a place the answer must mention
      ("P5+1 Iran talks", None)],
 )
 def test_the_members_entry_speaks_to_any_country(kb, question, answered_by):

@@ -29,7 +29,7 @@ from .errors import DataError, ExitCode
 
 DATA_ENV = "C5_DATA"
 CACHE_ENV = "C5_CACHE_DIR"
-CACHE_FORMAT = 16  # bump when the cached structure or the matcher's index changes
+CACHE_FORMAT = 17  # bump when the cached structure or the matcher's index changes
 _PACKAGE_DIR = Path(__file__).resolve().parent
 SCHEMA_PATH = _PACKAGE_DIR / "schema.json"
 

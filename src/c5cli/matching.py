@@ -60,15 +60,26 @@ CALIBRATION = {
 }
 #: An entry that never mentions a place or year the question names keeps this share of its score.
 OTHER_ENTITY_FACTOR = 0.6
-#: Places and blocs beyond the knowledge base's own countries that questions name. "Mongolia
+#: The world's countries (a distinctive word of each) and a few regions. "Mongolia
 #: rare earth deposits" must not be answered by an entry about Kazakhstan's deposits just because
 #: the words "rare earth deposits" match: a named place the entry never mentions is strong
 #: evidence that the question is about something else, and a place the knowledge base never
 #: mentions at all ("NATO members") means no entry can answer.
-PLACE_NAMES = """afghanistan africa argentina armenia australia azerbaijan belarus brazil britain canada chile
-    china congo egypt england estonia europe finland france georgia germany india indonesia iran iraq israel
-    italy japan korea mexico mongolia myanmar norway pakistan peru poland russia saudi sweden switzerland
-    syria taiwan thailand turkey ukraine vietnam"""
+PLACE_NAMES = """afghanistan albania algeria andorra angola argentina armenia australia austria azerbaijan
+    bahamas bahrain bangladesh barbados belarus belgium belize benin bhutan bolivia bosnia botswana
+    brazil brunei bulgaria burkina burundi cambodia cameroon canada chad chile china colombia
+    comoros congo croatia cuba cyprus czech czechia denmark djibouti dominica ecuador egypt eritrea
+    estonia eswatini ethiopia fiji finland france gabon gambia georgia germany ghana greece
+    greenland grenada guatemala guinea guyana haiti honduras hungary iceland india indonesia iran
+    iraq ireland israel italy jamaica japan jordan kenya kiribati korea kosovo kuwait laos latvia
+    lebanon lesotho liberia libya liechtenstein lithuania luxembourg madagascar malawi malaysia
+    maldives mali malta mauritania mauritius mexico micronesia moldova monaco mongolia montenegro
+    morocco mozambique myanmar namibia nauru nepal netherlands zealand nicaragua niger nigeria
+    macedonia norway oman pakistan palau palestine panama paraguay peru philippines poland portugal
+    qatar romania russia rwanda samoa saudi senegal serbia seychelles singapore slovakia slovenia
+    somalia spain lanka sudan suriname sweden switzerland syria taiwan tanzania thailand togo tonga
+    trinidad tunisia turkey tuvalu uganda ukraine emirates uae uruguay vanuatu venezuela vietnam
+    yemen zambia zimbabwe africa europe britain england scotland wales uk"""
 #: Blocs are named like places, but a bloc's members are another question: "NATO members" is not
 #: answered by the entry on who is in C5+1.
 BLOC_NAMES = "eu asean brics nato opec sco g7 g20"
