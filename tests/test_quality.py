@@ -1,12 +1,12 @@
 """The answer-quality gate on the evaluation sets in tests/eval/, and the sets' hygiene.
 
-questions.jsonl is the dev set. holdout.jsonl to holdout12.jsonl were written apart from it and
+questions.jsonl is the dev set. holdout.jsonl to holdout13.jsonl were written apart from it and
 are graded by answer content ("expect"), as the shared sample is. Each was first run unseen (the
 README records those runs); the calibration (benchmarks/calibrate.py) has since been fitted on
 holdout to holdout10. holdout11 stayed out of the fit (refitting with it lowered holdout4 below
 the bar); its lessons were applied to the vocabulary only, as were holdout12's. holdout10
 (casual, long-winded questions) and holdout11 are below the bar on rejection or P@1, and are
-floored at what they measure.
+floored at what they measure, as is holdout13, the newest.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import quality  # noqa: E402
 
 EVAL = REPO / "tests" / "eval"
 #: (P@1 floor, rejection floor, false-answer ceiling) per set: the bar in the README, except
-#: holdout10 and holdout11, floored at what they measure, below the bar.
+#: holdout10, holdout11 and holdout13, floored at what they measure, below the bar.
 FLOORS = {
     "questions.jsonl": (0.95, 0.95, 0.03),
     "holdout.jsonl": (0.95, 0.95, 0.03),
@@ -39,6 +39,7 @@ FLOORS = {
     "holdout10.jsonl": (0.91, 0.87, 0.07),
     "holdout11.jsonl": (0.96, 0.90, 0.05),
     "holdout12.jsonl": (0.95, 0.95, 0.03),
+    "holdout13.jsonl": (0.91, 0.93, 0.02),
 }
 
 
