@@ -638,8 +638,9 @@ def rank(index: Mapping[str, Any], document: Callable[[int], Mapping[str, Any]],
             "misses_name": float(candidate.misses_name),
         }
         candidate.score = round(confidence(candidate.features), 1)
-    # the calibrated confidence weighs more evidence than relevance alone, so it has the last word
-    candidates.sort(key=lambda c: (-c.score, -c.relevance, c.position))
+    # the calibrated confidence weighs more evidence than relevance alone, so it has the last word;
+    # an entry that misses a place the question names is never the answer, so it goes after those that may be
+    candidates.sort(key=lambda c: (c.misses_place, -c.score, -c.relevance, c.position))
     return Ranking(query=query, terms=terms, corrections=corrections, unknown=unknown, candidates=candidates,
                    query_tokens=frozenset(query_tokens))
 
