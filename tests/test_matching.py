@@ -113,3 +113,10 @@ def test_an_unknown_everyday_verb_is_not_an_unknown_subject(kb):
     assert verb.candidates[0].features["unknown_share"] == 0.0
     assert noun.candidates[0].features["unknown_share"] > 0.0
     assert verb.candidates[0].score > noun.candidates[0].score
+
+
+def test_an_entry_missing_the_named_place_never_outranks_one_that_names_it(kb):
+    ranking = matching.rank(kb.index, kb.document, "largest rare earth reserves in tonnes, kazakhstan")
+    flags = [c.misses_place for c in ranking.candidates]
+    assert flags == sorted(flags)  # every entry naming Kazakhstan first
+    assert kb.document(ranking.answers(1)[0].position)["id"] == "kz-rare-earths"
