@@ -25,6 +25,7 @@ from c5cli import matching
         ("when did it kick off", ["begin"]),
         ("who suggested it, and who inked the deal", ["propos", "sign", "agreement"]),
         ("im confused, honestly: c5+1 definition?", ["c5+1", "defin"]),  # chat goes; definition = define
+        ("fact check: an overview of ericen", ["ericen"]),  # so do words about the kind of answer wanted
     ],
 )
 def test_tokenize(text, tokens):

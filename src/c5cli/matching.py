@@ -111,7 +111,8 @@ STOP_WORDS = frozenset(
     exam exams homework essay assignment quiz revision notes ok okay everyone everybody lot lots off
     im ive youre dont doesnt didnt isnt arent wasnt cant wont thats theres lets waht whta teh hte hwo wich
     honestly literally anyway btw maybe perhaps probably apparently supposedly curious wondering confused
-    both either neither""".split()
+    both either neither overview rundown background basics intro introduction primer
+    fact facts check true correct verify""".split()
 )
 
 #: Everyday words that ask rather than say what about ("what happened", "how many", "took part"):
