@@ -2,11 +2,10 @@
 
 questions.jsonl is the dev set. holdout.jsonl to holdout13.jsonl were written apart from it and
 are graded by answer content ("expect"), as the shared sample is. Each was first run unseen (the
-README records those runs); the calibration (benchmarks/calibrate.py) has since been fitted on
-holdout to holdout10. holdout11 stayed out of the fit (refitting with it lowered holdout4 below
-the bar); its lessons were applied to the vocabulary only, as were holdout12's. holdout10
-(casual, long-winded questions) and holdout11 are below the bar on rejection or P@1, and are
-floored at what they measure, as is holdout13, the newest.
+README records those runs). The calibration (benchmarks/calibrate.py) is fitted on the dev set
+and holdout to holdout10; adding holdout11 to 13 to the fit lowered holdout4 below the bar, so
+their lessons went into the vocabulary only. holdout10 (casual, long-winded questions), holdout11
+and holdout13 are below the bar on rejection or P@1, and are floored at what they measure.
 """
 
 from __future__ import annotations
@@ -39,7 +38,7 @@ FLOORS = {
     "holdout10.jsonl": (0.91, 0.87, 0.07),
     "holdout11.jsonl": (0.96, 0.90, 0.05),
     "holdout12.jsonl": (0.95, 0.95, 0.03),
-    "holdout13.jsonl": (0.91, 0.93, 0.02),
+    "holdout13.jsonl": (0.95, 0.93, 0.02),
 }
 
 

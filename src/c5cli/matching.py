@@ -50,13 +50,13 @@ UNKNOWN_WORD_WEIGHT = 0.7
 #: A clear lead over the runner-up, BM25 evidence and phrase overlap raise it; words the
 #: knowledge base has never seen, and a place or year the entry never mentions, lower it.
 CALIBRATION = {
-    "bias": -5.55,
-    "query_coverage": 3.08,
-    "phrase_coverage": 3.84,
-    "lead": 1.15,
-    "unknown_share": -3.37,
-    "bm25_share": 3.07,
-    "misses_name": -1.45,
+    "bias": -5.7,
+    "query_coverage": 3.15,
+    "phrase_coverage": 3.97,
+    "lead": 1.18,
+    "unknown_share": -3.27,
+    "bm25_share": 3.09,
+    "misses_name": -1.44,
 }
 #: An entry that never mentions a place or year the question names keeps this share of its score.
 OTHER_ENTITY_FACTOR = 0.6
