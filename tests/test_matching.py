@@ -26,6 +26,8 @@ from c5cli import matching
         ("who suggested it, and who inked the deal", ["propos", "sign", "agreement"]),
         ("im confused, honestly: c5+1 definition?", ["c5+1", "defin"]),  # chat goes; definition = define
         ("fact check: an overview of ericen", ["ericen"]),  # so do words about the kind of answer wanted
+        ("kazakhstan's mineral resources, according to you", ["kazakhstan", "miner"]),  # "mineral resources" are minerals
+        ("who governs it", ["presid"]),
     ],
 )
 def test_tokenize(text, tokens):

@@ -112,7 +112,7 @@ STOP_WORDS = frozenset(
     im ive youre dont doesnt didnt isnt arent wasnt cant wont thats theres lets waht whta teh hte hwo wich
     honestly literally anyway btw maybe perhaps probably apparently supposedly curious wondering confused
     both either neither overview rundown background basics intro introduction primer
-    fact facts check true correct verify""".split()
+    fact facts check true correct verify according resource resources wealth""".split()
 )
 
 #: Everyday words that ask rather than say what about ("what happened", "how many", "took part"):
@@ -173,6 +173,7 @@ TOKEN_SYNONYMS = {
     "nation": "country",
     "nations": "countries",
     "leads": "leader",  # "who leads Uzbekistan"; "lead" stays the metal
+    "governs": "leader",  # "government" stays itself
     "budget": "funding",
     "airline": "carrier",
     "airlines": "carriers",
