@@ -28,6 +28,7 @@ from c5cli import matching
         ("fact check: an overview of ericen", ["ericen"]),  # so do words about the kind of answer wanted
         ("kazakhstan's mineral resources, according to you", ["kazakhstan", "miner"]),  # "mineral resources" are minerals
         ("who governs it", ["presid"]),
+        ("ericen in one sentence, in short", ["ericen"]),
     ],
 )
 def test_tokenize(text, tokens):

@@ -112,7 +112,8 @@ STOP_WORDS = frozenset(
     im ive youre dont doesnt didnt isnt arent wasnt cant wont thats theres lets waht whta teh hte hwo wich
     honestly literally anyway btw maybe perhaps probably apparently supposedly curious wondering confused
     both either neither overview rundown background basics intro introduction primer
-    fact facts check true correct verify according resource resources wealth""".split()
+    fact facts check true correct verify according resource resources wealth sentence sentences line lines
+    short word words""".split()
 )
 
 #: Everyday words that ask rather than say what about ("what happened", "how many", "took part"):
