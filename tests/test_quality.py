@@ -1,11 +1,11 @@
 """The answer-quality gate on the evaluation sets in tests/eval/, and the sets' hygiene.
 
-questions.jsonl is the dev set. holdout.jsonl to holdout16.jsonl were written apart from it and
+questions.jsonl is the dev set. holdout.jsonl to holdout17.jsonl were written apart from it and
 are graded by answer content ("expect"), as the shared sample is. Each was first run unseen (the
 README records those runs). The calibration (benchmarks/calibrate.py) is fitted on the dev set
 and holdout to holdout10; adding holdout11 to 13 to the fit lowered holdout4 below the bar, so
 their lessons went into the vocabulary only. holdout10 (casual, long-winded questions), holdout11,
-holdout13 to holdout16 (the newest) are below the bar on rejection or P@1, and are floored at
+holdout13 to holdout17 (the newest) are below the bar on rejection or P@1, and are floored at
 what they measure.
 """
 
@@ -24,7 +24,7 @@ import quality  # noqa: E402
 
 EVAL = REPO / "tests" / "eval"
 #: (P@1 floor, rejection floor, false-answer ceiling) per set: the bar in the README, except
-#: holdout10, holdout11 and holdout13 to holdout16, floored at what they measure, below the bar.
+#: holdout10, holdout11 and holdout13 to holdout17, floored at what they measure, below the bar.
 FLOORS = {
     "questions.jsonl": (0.95, 0.95, 0.03),
     "holdout.jsonl": (0.95, 0.95, 0.03),
@@ -43,6 +43,7 @@ FLOORS = {
     "holdout14.jsonl": (0.95, 0.92, 0.05),
     "holdout15.jsonl": (0.91, 0.93, 0.05),
     "holdout16.jsonl": (0.93, 0.88, 0.06),
+    "holdout17.jsonl": (0.87, 0.92, 0.04),
 }
 
 
