@@ -97,24 +97,26 @@ CORRECTION_DISCOUNT = 0.9
 MAX_QUERY_TERMS = 48
 CANDIDATES = 10  # BM25 shortlist re-ranked by relevance, then confidence; 10 and 20 score the same on the dev set
 
-STOP_WORDS = frozenset(
-    """a about actually all also am an and any anything are as at be been being but by can
+FUNCTION_WORDS = """a about actually all also am an and any anything are as at be been being but by can
     could de did do does doing done for from get give go going had has have having
     help how i if in info information into is it its just know let like me
     might more most much my need no not now of on one or our out please really s say
     says should show so some something stuff tell than that the their them then there
     these they thing things this those to too u want was we were what whats when where
-    which while who whom whose why will with would wonder you your exactly explain wat wht whos wheres hows
-    describe briefly quick quickly details detail regarding concerning each every up pls plz thx thanks here
-    explained explaining explains describes described describing telling
-    plain simple simply simplest english nutshell layman laymans eli5 tldr summary summarise summarize
-    exam exams homework essay assignment quiz revision notes ok okay everyone everybody lot lots off
-    im ive youre dont doesnt didnt isnt arent wasnt cant wont thats theres lets waht whta teh hte hwo wich
+    which while who whom whose why will with would wonder you your exactly wat wht whos wheres hows
+    regarding concerning each every up pls plz thx thanks here both either neither according off
+    im ive youre dont doesnt didnt isnt arent wasnt cant wont thats theres lets waht whta teh hte hwo wich"""
+#: Words about the answer wanted, the asker or the chat around a question ("in plain English",
+#: "for my exam", "honestly", "fact check", "in a sentence"): they never say what it is about.
+#: "Mineral resources" and "mineral wealth" are minerals.
+FILLER_WORDS = """explain explained explaining explains describe describes described describing telling
+    briefly quick quickly details detail plain simple simply simplest english nutshell layman laymans
+    eli5 tldr summary summarise summarize overview rundown background basics intro introduction primer
+    sentence sentences line lines short word words fact facts check true correct verify
+    exam exams homework essay assignment quiz revision notes ok okay everyone everybody lot lots
     honestly literally anyway btw maybe perhaps probably apparently supposedly curious wondering confused
-    both either neither overview rundown background basics intro introduction primer
-    fact facts check true correct verify according resource resources wealth sentence sentences line lines
-    short word words""".split()
-)
+    resource resources wealth"""
+STOP_WORDS = frozenset(f"{FUNCTION_WORDS} {FILLER_WORDS}".split())
 
 #: Everyday words that ask rather than say what about ("what happened", "how many", "took part"):
 #: they still match, but weigh LIGHT_WORD_WEIGHT of their IDF, so an unmatched one barely lowers
@@ -127,8 +129,8 @@ LIGHT_WORDS_TEXT = """happen happened happening take taken took role play played
     made use used using work works got went come came find found look looking see seen try given put
     set keep kept supposed able anymore exist exists existing involved matter matters"""
 LIGHT_WORD_WEIGHT = 0.3
-#: Everyday verbs say how a question is asked ("who runs it", "when did it appear", "who buys
-#: it"), rarely what it is about; off-topic subjects are nouns ("Corvette", "GDP"). One the
+#: Everyday verbs say how a question is asked ("when did it appear", "who is courting Central
+#: Asia"), rarely what it is about; off-topic subjects are nouns ("Corvette", "GDP"). One the
 #: knowledge base lacks weighs as a light word and does not count as an unknown word.
 EVERYDAY_VERBS_TEXT = """run runs ran running appear appears appeared sit sits sat bring brings brought court
     courting get gets getting give gives gave go goes went gone come comes came coming try tries tried
@@ -304,7 +306,8 @@ def tokenize(text: str, synonyms: Mapping[str, str] | None = None) -> list[str]:
     ``synonyms`` maps a knowledge base's own spellings (say ``kazakstan``) to the token
     every document uses (``kazakhstan``).
     """
-    return [synonyms.get(t, t) for _, t in _cached_words(text)] if synonyms else [t for _, t in _cached_words(text)]
+    synonyms = synonyms or {}
+    return [synonyms.get(token, token) for _, token in _cached_words(text)]
 
 
 def _scan_words(text: str) -> tuple[tuple[str, str], ...]:
