@@ -28,9 +28,9 @@ import quality
 #: The dev set, plus holdouts whose first (unseen) run is over: their questions are written
 #: in other styles (full sentences, detail questions graded by answer content), which the
 #: calibration should see. A new holdout stays out of the fit until its first run is recorded.
-#: holdout11 to holdout17 stay out: refits that took them in lowered holdout4 (and, with all of
-#: them, holdout3) below the bar
-#: (they optimise log-loss, not P@1), so their lessons went into the vocabulary instead.
+#: holdout11 to holdout17 stay out: refits that took them in lowered holdout4 (and, with all
+#: of them, holdout3) below the bar, since the fit minimises log-loss, not P@1. Their lessons
+#: went into the vocabulary instead.
 TRAINING_SETS = [quality.DEV_SET, *(quality.DEV_SET.with_name(f"holdout{n}.jsonl") for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10))]
 
 Example = tuple[dict[str, float] | None, int, str]  # features, label, kind
