@@ -175,6 +175,9 @@ TOKEN_SYNONYMS = {
     # here, not as a concept: stemming would fold "national" into "nation" too
     "nation": "country",
     "nations": "countries",
+    # here, not as a concept: stemming would fold "initiative" into "initi(al)", the first
+    "initial": "first",
+    "initially": "first",
     "leads": "leader",  # "who leads Uzbekistan"; "lead" stays the metal
     "governs": "leader",  # "government" stays itself
     "budget": "funding",
@@ -271,7 +274,7 @@ CONCEPTS = {
     "produce": "produce produces produced producer producers production output",
     "designate": "designate designates designated designation decide decides decided determine determines",
     "remove": "remove removes removed removal drop drops dropped dropping delete deleted",
-    "first": "first inaugural initial maiden",
+    "first": "first inaugural maiden",
     "discuss": "discuss discusses discussed discussion mention mentions mentioned raise raised",
     "invest": "invest invests invested investment investments investor investors",
     "propose": "propose proposes proposed proposal proposals suggest suggests suggested suggestion",
@@ -281,6 +284,7 @@ CONCEPTS = {
     "reserve": "reserve reserves deposit deposits",
     "meet": "meet meets meeting meetings met session sessions event events gathering talks",
     "seek": "seek seeks sought ask asks asked request requests requested",
+    "vote": "vote votes voted voting ballot referendum election elections elected",
     "host": "host hosts hosted hosting organise organised organiser organize organized organizer convene convened",
 }
 _CONCEPT_OF = {_fold(word): _fold(head) for head, words in CONCEPTS.items() for word in words.split()}
