@@ -129,10 +129,11 @@ LIGHT_WORDS_TEXT = """happen happened happening take taken took role play played
     made use used using work works got went come came find found look looking see seen try given put
     set keep kept supposed able anymore exist exists existing involved matter matters"""
 LIGHT_WORD_WEIGHT = 0.3
-#: Everyday verbs say how a question is asked ("when did it appear", "who is courting Central
-#: Asia"), rarely what it is about; off-topic subjects are nouns ("Corvette", "GDP"). One the
-#: knowledge base lacks weighs as a light word and does not count as an unknown word.
-EVERYDAY_VERBS_TEXT = """run runs ran running appear appears appeared sit sits sat bring brings brought court
+#: Framing words say how a question is asked, rarely what it is about: everyday verbs ("when did
+#: it appear", "who is courting Central Asia") and a few nouns of asking ("which side", "the
+#: number of", "a quote"). Off-topic subjects are other nouns ("Corvette", "GDP"). A framing word
+#: the knowledge base lacks weighs as a light word and does not count as an unknown word.
+FRAMING_WORDS_TEXT = """run runs ran running appear appears appeared sit sits sat bring brings brought court
     courting get gets getting give gives gave go goes went gone come comes came coming try tries tried
     trying manage manages managed handle handles handled care cares cared worry worries worried move
     moves moved push pushes pushed pull pulls pulled turn turns turned grow grows grew rise rises rose
@@ -140,7 +141,10 @@ EVERYDAY_VERBS_TEXT = """run runs ran running appear appears appeared sit sits s
     feels felt believe believes believed expect expects expected hope hopes hoped count counts counted
     stop stops stopped pick picks picked choose chooses chose chosen send sends sent leave leaves left
     stay stays stayed hang hangs rely relies relied depend depends depended talked talking chat say
-    said tell told speak spoke spoken sort sorted figure figured"""
+    said tell told speak spoke spoken sort sorted figure figured represent represents represented
+    compare compares compared contain contains contained operate operates operated allow allows allowed
+    provide provides provided impose imposes imposed warn warns warned take takes took taken number
+    side sides topic topics version versions quote quotes long"""
 
 #: Spellings folded to one token before matching, in both documents and queries.
 TOKEN_SYNONYMS = {
@@ -253,7 +257,7 @@ def _fold(token: str) -> str:
 
 
 LIGHT_WORDS = frozenset(_fold(word) for word in LIGHT_WORDS_TEXT.split())
-EVERYDAY_VERBS = frozenset(_fold(word) for word in EVERYDAY_VERBS_TEXT.split())
+FRAMING_WORDS = frozenset(_fold(word) for word in FRAMING_WORDS_TEXT.split())
 
 #: Words people use interchangeably in questions, each group folded to its first word, in
 #: documents and queries alike ("when did C5+1 start" meets "when did it begin").
@@ -284,6 +288,7 @@ CONCEPTS = {
     "reserve": "reserve reserves deposit deposits",
     "meet": "meet meets meeting meetings met session sessions event events gathering talks",
     "seek": "seek seeks sought ask asks asked request requests requested",
+    "recommend": "recommend recommends recommended recommendation recommendations urge urges urged",
     "vote": "vote votes voted voting ballot referendum election elections elected",
     "host": "host hosts hosted hosting organise organised organiser organize organized organizer convene convened",
 }
@@ -490,9 +495,9 @@ def _weight(token: str, idf: float, topic: frozenset[str] = frozenset()) -> floa
 
 
 def _unknown_weight(token: str, max_idf: float, topic: frozenset[str]) -> float:
-    """The information in a word the knowledge base lacks: a share of the rarest word's, light for an everyday verb."""
+    """The information in a word the knowledge base lacks: a share of the rarest word's, light for a framing word."""
     weight = _weight(token, max_idf * UNKNOWN_WORD_WEIGHT, topic)
-    return weight * LIGHT_WORD_WEIGHT if token in EVERYDAY_VERBS and token not in LIGHT_WORDS else weight
+    return weight * LIGHT_WORD_WEIGHT if token in FRAMING_WORDS and token not in LIGHT_WORDS else weight
 
 
 def _df(postings: Mapping[str, Any], token: str) -> int:
@@ -634,7 +639,7 @@ def rank(index: Mapping[str, Any], document: Callable[[int], Mapping[str, Any]],
             )
         )
     candidates.sort(key=lambda c: (-c.relevance, -c.bm25, c.position))
-    unknown_subjects = [token for token in unknown if token not in EVERYDAY_VERBS]
+    unknown_subjects = [token for token in unknown if token not in FRAMING_WORDS]
     unknown_share = len(unknown_subjects) / max(len(terms) + len(corrections) + len(unknown), 1)
     bm25_ceiling = max_idf * (BM25_K1 + 1)
     for rank_number, candidate in enumerate(candidates):
