@@ -246,6 +246,9 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:\+[a-z0-9]+)*\+?")
 
 
 _STEMMER = Stemmer.Stemmer("english")
+#: British -ise spellings, written as -ize before stemming: the stemmer keeps "prioritis(e)"
+#: apart from "priorit(ize)", and the answers spell the British way while many users do not.
+_BRITISH_ISE = re.compile(r"(?<=[a-z]{3})is(e|ed|es|er|ers|ing|ation|ations)$")
 
 
 def _fold(token: str) -> str:
@@ -253,7 +256,9 @@ def _fold(token: str) -> str:
 
     Short tokens are left alone: they are mostly codes ("uzs", "kgs") that stemming would merge.
     """
-    return _STEMMER.stemWord(token) if len(token) > 3 and token.isalpha() else token
+    if len(token) <= 3 or not token.isalpha():
+        return token
+    return _STEMMER.stemWord(_BRITISH_ISE.sub(r"iz\1", token))
 
 
 LIGHT_WORDS = frozenset(_fold(word) for word in LIGHT_WORDS_TEXT.split())
@@ -288,6 +293,8 @@ CONCEPTS = {
     "reserve": "reserve reserves deposit deposits",
     "meet": "meet meets meeting meetings met session sessions event events gathering talks",
     "seek": "seek seeks sought ask asks asked request requests requested",
+    "priority": "priority priorities prioritise prioritised prioritises",
+    "rely": "rely relies relied reliance depend depends depended dependence dependent dependency",
     "recommend": "recommend recommends recommended recommendation recommendations urge urges urged",
     "vote": "vote votes voted voting ballot referendum election elections elected",
     "host": "host hosts hosted hosting organise organised organiser organize organized organizer convene convened",
