@@ -102,12 +102,19 @@ def test_an_everyday_subject_the_entry_never_mentions_is_not_answered(kb, questi
      ("Does Pakistan belong to the C5+1?", "c5-members"),
      ("NATO members list", None),  # a bloc is not a country: its members are another question
      ("Kenya rare earth deposits", None),  # any country is a place the answer must mention
+     ("How many people live in Berlin?", None),  # so is a city the knowledge base never names,
+     ("rare earth mining in Melbourne", None),  # and the members entry does not speak to cities
+     ("Is Seoul a member of C5+1?", None),
      ("P5+1 Iran talks", None)],
 )
 def test_the_members_entry_speaks_to_any_country(kb, question, answered_by):
     ranking = matching.rank(kb.index, kb.document, question)
     answers = ranking.answers(1)
     assert (kb.document(answers[0].position)["id"] if answers else None) == answered_by
+
+
+def test_british_and_american_spellings_meet():
+    assert matching.tokenize("prioritise finalised") == matching.tokenize("prioritize finalized")
 
 
 def test_an_unknown_everyday_verb_is_not_an_unknown_subject(kb):

@@ -46,7 +46,7 @@ FLOORS = {
     "holdout17.jsonl": (0.90, 0.92, 0.04),
     "holdout18.jsonl": (0.98, 0.76, 0.08),
     "holdout19.jsonl": (0.95, 0.95, 0.03),
-    "holdout20.jsonl": (0.95, 0.92, 0.03),
+    "holdout20.jsonl": (0.95, 0.95, 0.03),
 }
 
 

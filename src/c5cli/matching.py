@@ -80,6 +80,17 @@ PLACE_NAMES = """afghanistan albania algeria andorra angola argentina armenia au
     somalia spain lanka sudan suriname sweden switzerland syria taiwan tanzania thailand togo tonga
     trinidad tunisia turkey tuvalu uganda ukraine emirates uae uruguay vanuatu venezuela vietnam
     yemen zambia zimbabwe africa europe britain england scotland wales uk"""
+#: Large and capital cities the knowledge base never names (a distinctive word of each): no entry
+#: can answer "How many people live in Tokyo?". Cities it does name (Astana, Beijing, Washington)
+#: are left out: they often stand for a government ("Beijing's export controls").
+CITY_NAMES = """tokyo delhi mumbai shanghai moscow london berlin madrid rome lisbon dublin amsterdam vienna
+    prague warsaw budapest bucharest sofia athens istanbul ankara tehran baghdad riyadh dubai doha
+    cairo nairobi lagos johannesburg kinshasa addis ababa karachi lahore islamabad kabul dhaka kolkata
+    bangkok hanoi jakarta manila seoul osaka sydney melbourne auckland ottawa montreal vancouver
+    chicago angeles francisco seattle boston miami dallas atlanta bogota caracas buenos aires santiago
+    lima quito havana paulo janeiro brasilia tbilisi yerevan baku minsk kyiv kiev ulaanbaatar bukhara
+    khiva shymkent termez urumqi kashgar novosibirsk helsinki stockholm oslo copenhagen reykjavik
+    brussels zurich geneva munich hamburg frankfurt milan barcelona kuala lumpur taipei hong kong macau"""
 #: Blocs are named like places, but a bloc's members are another question: "NATO members" is not
 #: answered by the entry on who is in C5+1.
 BLOC_NAMES = "eu asean brics nato opec sco g7 g20"
@@ -414,9 +425,9 @@ def build_index(
         "written": written,
         "topic": frozenset(synonyms.get(t, t) for t in _scan_tokens(topic)),
         "required": frozenset(synonyms.get(t, t) for t in
-                              [*entities, *_scan_tokens(PLACE_NAMES), *_scan_tokens(BLOC_NAMES),
-                               *_scan_tokens(OFF_TOPIC_WORDS)]),
-        "not_countries": frozenset(_scan_tokens(f"{BLOC_NAMES} {OFF_TOPIC_WORDS}")),
+                              [*entities, *_scan_tokens(PLACE_NAMES), *_scan_tokens(CITY_NAMES),
+                               *_scan_tokens(BLOC_NAMES), *_scan_tokens(OFF_TOPIC_WORDS)]),
+        "not_countries": frozenset(_scan_tokens(f"{CITY_NAMES} {BLOC_NAMES} {OFF_TOPIC_WORDS}")),
         "any_country": frozenset(any_country),
     }
 
