@@ -293,6 +293,7 @@ CONCEPTS = {
     "population": "population inhabitants residents live lives",
     "produce": "produce produces produced producer producers production output",
     "designate": "designate designates designated designation decide decides decided determine determines",
+    "add": "add adds added adding addition additions",
     "remove": "remove removes removed removal drop drops dropped dropping delete deleted",
     "first": "first inaugural maiden",
     "discuss": "discuss discusses discussed discussion mention mentions mentioned raise raised",
