@@ -1,6 +1,6 @@
 """The answer-quality gate on the evaluation sets in tests/eval/, and the sets' hygiene.
 
-questions.jsonl is the dev set. holdout.jsonl to holdout21.jsonl were written apart from it and
+questions.jsonl is the dev set. holdout.jsonl to holdout22.jsonl were written apart from it and
 are graded by answer content ("expect"), as the shared sample is. Each was first run unseen (the
 README records those runs). The calibration (benchmarks/calibrate.py) is fitted on the dev set
 and holdout to holdout10; adding holdout11 to 13 to the fit lowered holdout4 below the bar, so
@@ -47,7 +47,8 @@ FLOORS = {
     "holdout18.jsonl": (0.98, 0.76, 0.08),
     "holdout19.jsonl": (0.95, 0.95, 0.03),
     "holdout20.jsonl": (0.95, 0.95, 0.03),
-    "holdout21.jsonl": (0.94, 0.95, 0.03),
+    "holdout21.jsonl": (0.96, 0.95, 0.03),
+    "holdout22.jsonl": (0.88, 0.85, 0.08),
 }
 
 
@@ -106,6 +107,7 @@ def test_c5_meets_the_quality_floors(results, name):
 #: threshold for that very set). Expected to fail, strictly: when c5 gets ahead, drop the entry.
 BEHIND_A_BASELINE = {
     "holdout18.jsonl": "plain BM25 rejects more of its full-sentence look-alikes (0.890 + 0.880 vs 0.973 + 0.760)",
+    "holdout22.jsonl": "plain BM25 is ahead on its first run (0.896 + 0.952 vs 0.881 + 0.857)",
 }
 
 
