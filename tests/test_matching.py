@@ -29,6 +29,7 @@ from c5cli import matching
         ("kazakhstan's mineral resources, according to you", ["kazakhstan", "miner"]),  # "mineral resources" are minerals
         ("who governs it", ["presid"]),
         ("ericen in one sentence, in short", ["ericen"]),
+        ("for my current affairs exam: the current list", ["current", "list"]),  # an exam subject is filler
     ],
 )
 def test_tokenize(text, tokens):
@@ -40,7 +41,8 @@ def test_tokenize(text, tokens):
     [("kazakhstn", "kazakhstan"), ("urainum", "uranium"), ("tungstun", "tungsten"), ("dialouge", "dialogue"),
      ("contain", None), ("found", None),  # real words two edits away, or short, stay as typed
      ("continents", None),  # its stem "contin" is a prefix of "continu(e)": another word, not a typo
-     ("presidnet", "president"), ("populaton", "population")],  # mangled stems, corrected as written
+     ("presidnet", "president"), ("populaton", "population"),  # mangled stems, corrected as written
+     ("borders", None)],  # "orders" is one edit away, but a typo rarely hits the first letter
 )
 def test_typo_correction_allows_few_edits(kb, word, corrected):
     _, corrections, _ = matching.query_terms(word, kb.index["postings"], kb.index["synonyms"], kb.index["written"])

@@ -243,6 +243,8 @@ _DOMAIN_REWRITES = (
     ("5", re.compile(r"\b([cb])5-?1\b"), r"\g<1>5+1"),
     ("u.", re.compile(r"\bu\.s\.a?\.?"), "us "),
     ("general assembly", re.compile(r"\b(?:un|united nations) general assembly\b"), "unga"),
+    # "current affairs" names an exam subject, not what is asked ("current" alone is: the current list)
+    ("affairs", re.compile(r"\bcurrent affairs\b"), " "),
     # possessive "'s" goes; other apostrophes are dropped ("so'm" -> "som")
     ("'", re.compile(r"'s\b|'"), ""),
 )
@@ -539,8 +541,10 @@ def _correct(token: str, vocabulary: Iterable[str]) -> str | None:
     from rapidfuzz.distance import OSA
 
     found = process.extract(token, vocabulary, scorer=OSA.distance, score_cutoff=max_edits, limit=None)
-    # a stem one letter longer or shorter is another word, not a typo ("contin(ents)" is not "continu(e)")
-    found = [match for match in found if not (match[0].startswith(token) or token.startswith(match[0]))]
+    # a stem one letter longer or shorter is another word, not a typo ("contin(ents)" is not "continu(e)");
+    # and typos rarely hit the first letter, while real words one edit apart often differ there ("border", "order")
+    found = [match for match in found
+             if match[0][0] == token[0] and not (match[0].startswith(token) or token.startswith(match[0]))]
     if not found:
         return None
     return min(found, key=lambda match: (match[1], -fuzz.ratio(token, match[0]), match[0]))[0]
