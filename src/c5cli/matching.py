@@ -205,7 +205,8 @@ TOKEN_SYNONYMS = {
     # American spelling meets the British one the answers use
     "program": "programme",
     "programs": "programmes",
-    # a people or adjective names its place: "Chinese export controls" are China's
+    # a people or adjective names its place: "Chinese export controls" are China's ("European" is
+    # left alone: "European countries" are a group an answer lists, not a place it must name)
     "chinese": "china",
     "russian": "russia",
     "russians": "russia",
@@ -213,7 +214,6 @@ TOKEN_SYNONYMS = {
     "afghan": "afghanistan",
     "iranian": "iran",
     "mongolian": "mongolia",
-    "european": "europe",
     "japanese": "japan",
     "indian": "india",
     "turkish": "turkey",
