@@ -36,11 +36,11 @@ FLOORS = {
     "holdout7.jsonl": (0.95, 0.95, 0.03),
     "holdout8.jsonl": (0.95, 0.95, 0.03),
     "holdout9.jsonl": (0.95, 0.95, 0.03),
-    "holdout10.jsonl": (0.93, 0.87, 0.07),
+    "holdout10.jsonl": (0.94, 0.87, 0.06),
     "holdout11.jsonl": (0.96, 0.90, 0.05),
     "holdout12.jsonl": (0.95, 0.95, 0.03),
     "holdout13.jsonl": (0.95, 0.93, 0.02),
-    "holdout14.jsonl": (0.94, 0.92, 0.05),
+    "holdout14.jsonl": (0.94, 0.88, 0.05),
     "holdout15.jsonl": (0.91, 0.93, 0.05),
     "holdout16.jsonl": (0.93, 0.88, 0.06),
     "holdout17.jsonl": (0.90, 0.92, 0.04),
@@ -48,8 +48,8 @@ FLOORS = {
     "holdout19.jsonl": (0.95, 0.95, 0.03),
     "holdout20.jsonl": (0.95, 0.95, 0.03),
     "holdout21.jsonl": (0.96, 0.95, 0.03),
-    "holdout22.jsonl": (0.92, 0.90, 0.06),
-    "holdout23.jsonl": (0.93, 0.95, 0.05),
+    "holdout22.jsonl": (0.95, 0.90, 0.04),
+    "holdout23.jsonl": (0.95, 0.95, 0.04),
 }
 
 
