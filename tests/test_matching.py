@@ -30,6 +30,7 @@ from c5cli import matching
         ("who governs it", ["presid"]),
         ("ericen in one sentence, in short", ["ericen"]),
         ("for my current affairs exam: the current list", ["current", "list"]),  # an exam subject is filler
+        ("the Pentagon's export permits", ["defens", "export", "licenc"]),  # the Defense Department's licences
     ],
 )
 def test_tokenize(text, tokens):

@@ -196,6 +196,8 @@ TOKEN_SYNONYMS = {
     "leads": "leader",  # "who leads Uzbekistan"; "lead" stays the metal
     "governs": "leader",  # "government" stays itself
     "budget": "funding",
+    "pentagon": "defense",  # the answers name the Department of Defense
+    "defence": "defense",
     "airline": "carrier",
     "airlines": "carriers",
     # stemming leaves "founded" as "found", which is also the past of "find"
@@ -310,6 +312,7 @@ CONCEPTS = {
     "priority": "priority priorities prioritise prioritised prioritises",
     "rely": "rely relies relied reliance depend depends depended dependence dependent dependency",
     "recommend": "recommend recommends recommended recommendation recommendations urge urges urged",
+    "licence": "licence licences license licenses licensed licensing permit permits",
     "vote": "vote votes voted voting ballot referendum election elections elected",
     "host": "host hosts hosted hosting organise organised organiser organize organized organizer convene convened",
 }
