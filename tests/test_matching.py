@@ -31,6 +31,7 @@ from c5cli import matching
         ("ericen in one sentence, in short", ["ericen"]),
         ("for my current affairs exam: the current list", ["current", "list"]),  # an exam subject is filler
         ("the Pentagon's export permits", ["defens", "export", "licenc"]),  # the Defense Department's licences
+        ("how much money for ericen, and kyrgyz money", ["fund", "ericen", "kyrgyz", "currenc"]),
     ],
 )
 def test_tokenize(text, tokens):

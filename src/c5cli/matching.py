@@ -247,6 +247,8 @@ _DOMAIN_REWRITES = (
     ("5", re.compile(r"\b([cb])5-?1\b"), r"\g<1>5+1"),
     ("u.", re.compile(r"\bu\.s\.a?\.?"), "us "),
     ("general assembly", re.compile(r"\b(?:un|united nations) general assembly\b"), "unga"),
+    # "how much money" asks for an amount of funding; "money" alone asks for a currency
+    ("money", re.compile(r"\bhow much money\b"), "how much funding"),
     # "current affairs" names an exam subject, not what is asked ("current" alone is: the current list)
     ("affairs", re.compile(r"\bcurrent affairs\b"), " "),
     # possessive "'s" goes; other apostrophes are dropped ("so'm" -> "som")
