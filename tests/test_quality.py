@@ -1,6 +1,6 @@
 """The answer-quality gate on the evaluation sets in tests/eval/, and the sets' hygiene.
 
-questions.jsonl is the dev set. holdout.jsonl to holdout25.jsonl were written apart from it and
+questions.jsonl is the dev set. holdout.jsonl to holdout26.jsonl were written apart from it and
 are graded by answer content ("expect"), as the shared sample is. Each was first run unseen (the
 README records those runs). The calibration (benchmarks/calibrate.py) is fitted on the dev set
 and holdout to holdout10; adding holdout11 to 13 to the fit lowered holdout4 below the bar, so
@@ -51,6 +51,7 @@ FLOORS = {
     "holdout23.jsonl": (0.95, 0.95, 0.03),
     "holdout24.jsonl": (0.84, 0.95, 0.10),
     "holdout25.jsonl": (0.95, 0.95, 0.03),
+    "holdout26.jsonl": (0.95, 0.95, 0.03),
 }
 
 
