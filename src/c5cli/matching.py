@@ -249,8 +249,10 @@ _DOMAIN_REWRITES = (
     ("general assembly", re.compile(r"\b(?:un|united nations) general assembly\b"), "unga"),
     # "how much money" asks for an amount of funding; "money" alone asks for a currency
     ("money", re.compile(r"\bhow much money\b"), "how much funding"),
-    # "current affairs" names an exam subject, not what is asked ("current" alone is: the current list)
+    # "current affairs" names an exam subject, not what is asked ("current" alone is: the current list);
+    # "in simple terms" asks for a kind of answer ("terms" alone is asked about: the deal's terms)
     ("affairs", re.compile(r"\bcurrent affairs\b"), " "),
+    ("terms", re.compile(r"\bin (?:simple|plain|basic|layman'?s'?|everyday) terms\b"), " "),
     # possessive "'s" goes; other apostrophes are dropped ("so'm" -> "som")
     ("'", re.compile(r"'s\b|'"), ""),
 )
