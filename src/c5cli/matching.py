@@ -269,7 +269,8 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:\+[a-z0-9]+)*\+?")
 _STEMMER = Stemmer.Stemmer("english")
 #: British -ise spellings, written as -ize before stemming: the stemmer keeps "prioritis(e)"
 #: apart from "priorit(ize)", and the answers spell the British way while many users do not.
-_BRITISH_ISE = re.compile(r"(?<=[a-z]{3})is(e|ed|es|er|ers|ing|ation|ations)$")
+_BRITISH_ISE_ENDINGS = ("ise", "ised", "ises", "iser", "isers", "ising", "isation", "isations")
+_BRITISH_ISE = re.compile(r"(?<=[a-z]{3})is(%s)$" % "|".join(ending[2:] for ending in _BRITISH_ISE_ENDINGS))
 
 
 def _fold(token: str) -> str:
@@ -279,7 +280,9 @@ def _fold(token: str) -> str:
     """
     if len(token) <= 3 or not token.isalpha():
         return token
-    return _STEMMER.stemWord(_BRITISH_ISE.sub(r"iz\1", token))
+    if token.endswith(_BRITISH_ISE_ENDINGS):  # a cheap test first: indexing folds every word
+        token = _BRITISH_ISE.sub(r"iz\1", token)
+    return _STEMMER.stemWord(token)
 
 
 LIGHT_WORDS = frozenset(_fold(word) for word in LIGHT_WORDS_TEXT.split())
