@@ -318,7 +318,7 @@ CONCEPTS = {
     "reserve": "reserve reserves deposit deposits",
     "meet": "meet meets meeting meetings met session sessions event events gathering talks",
     "seek": "seek seeks sought ask asks asked request requests requested",
-    "priority": "priority priorities prioritise prioritised prioritises",
+    "priority": "priority priorities prioritise",  # -ise meets -ize before folding
     "rely": "rely relies relied reliance depend depends depended dependence dependent dependency",
     "recommend": "recommend recommends recommended recommendation recommendations urge urges urged",
     "licence": "licence licences license licenses licensed licensing permit permits",
@@ -395,11 +395,11 @@ def build_index(
 ) -> dict[str, Any]:
     """Build a BM25F inverted index that ``marshal`` can store compactly.
 
-    ``topic`` names what the whole knowledge base is about ("C5+1, Central Asia, critical
-    minerals"); its words are context in every question, so they count as light words.
-    ``entities`` are names (countries). With PLACE_NAMES and OFF_TOPIC_WORDS they make the
-    words an answer must mention when a question uses them: Kazakhstan's minerals do not
-    answer a question about Tajikistan. A document marked ``any_country`` (who is and is not
+    ``topic`` names the setting nearly every question shares ("the five Central Asian
+    countries"); its words are context, so they count as light words.
+    ``entities`` are names (countries). With PLACE_NAMES, CITY_NAMES and OFF_TOPIC_WORDS they
+    make the words an answer must mention when a question uses them: Kazakhstan's minerals do
+    not answer a question about Tajikistan. A document marked ``any_country`` (who is and is not
     a member) speaks to every place, named in it or not.
 
     Each posting list is a pair of packed arrays (document positions as uint32, weighted
