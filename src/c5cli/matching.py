@@ -80,10 +80,10 @@ PLACE_NAMES = """afghanistan albania algeria andorra angola argentina armenia au
     somalia spain lanka sudan suriname sweden switzerland syria taiwan tanzania thailand togo tonga
     trinidad tunisia turkey tuvalu uganda ukraine emirates uae uruguay vanuatu venezuela vietnam
     yemen zambia zimbabwe africa europe britain england scotland wales uk"""
-#: Large and capital cities (a distinctive word of each): "How many people live in Tokyo?" or "in
-#: Almaty?" is not answered by an entry that never names the city. Capitals the knowledge base names
-#: (Astana, Beijing, Washington) are left out: they often stand for a government ("Beijing's
-#: export controls").
+#: Large and capital cities (a distinctive word of each): "How many people live in Tokyo?" (or in
+#: Almaty, or Tashkent) is not answered by an entry that never names the city. Beijing and
+#: Washington, which the answers name, are left out: they often stand for a government
+#: ("Beijing's export controls").
 CITY_NAMES = """tokyo delhi mumbai shanghai moscow london berlin madrid rome lisbon dublin amsterdam vienna
     prague warsaw budapest bucharest sofia athens istanbul ankara tehran baghdad riyadh dubai doha
     cairo nairobi lagos johannesburg kinshasa addis ababa karachi lahore islamabad kabul dhaka kolkata
@@ -92,7 +92,7 @@ CITY_NAMES = """tokyo delhi mumbai shanghai moscow london berlin madrid rome lis
     lima quito havana paulo janeiro brasilia tbilisi yerevan baku minsk kyiv kiev ulaanbaatar bukhara
     khiva shymkent termez urumqi kashgar novosibirsk helsinki stockholm oslo copenhagen reykjavik
     brussels zurich geneva munich hamburg frankfurt milan barcelona kuala lumpur taipei hong kong macau
-    almaty samarkand karaganda toronto houston"""
+    almaty samarkand karaganda toronto houston astana bishkek dushanbe ashgabat tashkent"""
 #: Blocs are named like places, but a bloc's members are another question: "NATO members" is not
 #: answered by the entry on who is in C5+1.
 BLOC_NAMES = "eu asean brics nato opec sco g7 g20"
