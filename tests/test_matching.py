@@ -31,6 +31,7 @@ from c5cli import matching
         ("ericen in one sentence, in short", ["ericen"]),
         ("for my current affairs exam: the current list", ["current", "list"]),  # an exam subject is filler
         ("c5+1 in simple terms; the terms of the deal", ["c5+1", "term", "agreement"]),
+        ("how much land", ["area"]),
         ("the Pentagon's export permits", ["defens", "export", "licenc"]),  # the Defense Department's licences
         ("how much money for ericen, and kyrgyz money", ["fund", "ericen", "kyrgyz", "currenc"]),
     ],

@@ -198,6 +198,7 @@ TOKEN_SYNONYMS = {
     "leads": "leader",  # "who leads Uzbekistan"; "lead" stays the metal
     "governs": "leader",  # "government" stays itself
     "budget": "funding",
+    "land": "area",  # "land area", "how much land"
     "pentagon": "defense",  # the answers name the Department of Defense
     "defence": "defense",
     "airline": "carrier",
