@@ -125,6 +125,11 @@ def test_british_and_american_spellings_meet():
     assert matching.tokenize("prioritise finalised") == matching.tokenize("prioritize finalized")
 
 
+def test_a_framing_word_weighs_light_whether_the_knowledge_base_has_it_or_not():
+    for word in ("running", "represented"):  # "run" is in some answer; "represent" in none
+        assert matching._weight(matching.tokenize(word)[0], 2.0) == pytest.approx(2.0 * matching.LIGHT_WORD_WEIGHT)
+
+
 def test_an_unknown_everyday_verb_is_not_an_unknown_subject(kb):
     verb = matching.rank(kb.index, kb.document, "when did the c5+1 secretariat appear")
     noun = matching.rank(kb.index, kb.document, "c5+1 secretariat corvette")

@@ -145,7 +145,8 @@ LIGHT_WORD_WEIGHT = 0.3
 #: Framing words say how a question is asked, rarely what it is about: everyday verbs ("when did
 #: it appear", "who is courting Central Asia") and a few nouns of asking ("which side", "the
 #: number of", "a quote"). Off-topic subjects are other nouns ("Corvette", "GDP"). A framing word
-#: the knowledge base lacks weighs as a light word and does not count as an unknown word.
+#: weighs as a light word ("what keeps it running" is not about whatever is "run" by someone),
+#: and one the knowledge base lacks does not count as an unknown word.
 FRAMING_WORDS_TEXT = """run runs ran running appear appears appeared sit sits sat bring brings brought court
     courting get gets getting give gives gave go goes went gone come comes came coming try tries tried
     trying manage manages managed handle handles handled care cares cared worry worries worried move
@@ -524,14 +525,13 @@ def confidence_with(weights: Mapping[str, float], features: Mapping[str, float])
 
 
 def _weight(token: str, idf: float, topic: frozenset[str] = frozenset()) -> float:
-    """How much information a query word carries: its IDF, lightened for everyday and topic words."""
-    return idf * LIGHT_WORD_WEIGHT if token in LIGHT_WORDS or token in topic else idf
+    """How much information a query word carries: its IDF, lightened for everyday, framing and setting words."""
+    return idf * LIGHT_WORD_WEIGHT if token in LIGHT_WORDS or token in FRAMING_WORDS or token in topic else idf
 
 
 def _unknown_weight(token: str, max_idf: float, topic: frozenset[str]) -> float:
-    """The information in a word the knowledge base lacks: a share of the rarest word's, light for a framing word."""
-    weight = _weight(token, max_idf * UNKNOWN_WORD_WEIGHT, topic)
-    return weight * LIGHT_WORD_WEIGHT if token in FRAMING_WORDS and token not in LIGHT_WORDS else weight
+    """The information in a word the knowledge base lacks: a share of the rarest word's, lightened as any word is."""
+    return _weight(token, max_idf * UNKNOWN_WORD_WEIGHT, topic)
 
 
 def _df(postings: Mapping[str, Any], token: str) -> int:
