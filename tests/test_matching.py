@@ -32,6 +32,7 @@ from c5cli import matching
         ("for my current affairs exam: the current list", ["current", "list"]),  # an exam subject is filler
         ("c5+1 in simple terms; the terms of the deal", ["c5+1", "term", "agreement"]),
         ("how much land", ["area"]),
+        ("ericen for beginners", ["ericen"]),
         ("the Pentagon's export permits", ["defens", "export", "licenc"]),  # the Defense Department's licences
         ("how much money for ericen, and kyrgyz money", ["fund", "ericen", "kyrgyz", "currenc"]),
     ],

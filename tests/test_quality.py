@@ -53,7 +53,7 @@ FLOORS = {
     "holdout25.jsonl": (0.95, 0.95, 0.03),
     "holdout26.jsonl": (0.95, 0.95, 0.03),
     "holdout27.jsonl": (0.90, 0.96, 0.06),
-    "holdout28.jsonl": (0.94, 0.92, 0.05),
+    "holdout28.jsonl": (0.95, 0.92, 0.05),
 }
 
 

@@ -125,6 +125,7 @@ FUNCTION_WORDS = """a about actually all also am an and any anything are as at b
 FILLER_WORDS = """explain explained explaining explains describe describes described describing telling
     briefly quick quickly details detail plain simple simply simplest english nutshell layman laymans
     eli5 tldr summary summarise summarize overview rundown background basics intro introduction primer
+    beginner beginners newbie newbies dummies
     sentence sentences line lines short word words fact facts check true correct verify
     exam exams homework essay assignment quiz revision notes ok okay everyone everybody lot lots
     honestly literally anyway btw maybe perhaps probably apparently supposedly curious wondering confused
