@@ -50,13 +50,13 @@ UNKNOWN_WORD_WEIGHT = 0.7
 #: A clear lead over the runner-up, BM25 evidence and phrase overlap raise it; words the
 #: knowledge base has never seen, and a place or year the entry never mentions, lower it.
 CALIBRATION = {
-    "bias": -6.05,
-    "query_coverage": 3.49,
-    "phrase_coverage": 4.11,
-    "lead": 1.03,
-    "unknown_share": -3.34,
-    "bm25_share": 3.14,
-    "misses_name": -1.45,
+    "bias": -6.1,
+    "query_coverage": 3.54,
+    "phrase_coverage": 4.1,
+    "lead": 0.98,
+    "unknown_share": -3.27,
+    "bm25_share": 3.15,
+    "misses_name": -1.44,
 }
 #: An entry that never mentions a place or year the question names keeps this share of its score.
 OTHER_ENTITY_FACTOR = 0.6
