@@ -2,6 +2,7 @@
 
     python benchmarks/quality.py                                   # the dev set
     python benchmarks/quality.py --set ../shared/eval/sample.jsonl # any set in that format
+    python benchmarks/quality.py --check --set tests/eval/new.jsonl # before a new set's first run
 
 A question is ``{"q", "kind": "in" | "out"}``; an in-scope question names the entry that
 answers it (``"id"``) or, as in the shared sample, lists keyword groups the answer must
@@ -169,6 +170,30 @@ def evaluate(questions: Sequence[dict[str, Any]], kb: knowledge.KnowledgeBase | 
     return results
 
 
+def question_key(text: str) -> str:
+    """A question as c5 reads it: two questions with one key ask the same thing."""
+    return " ".join(matching.normalize(text).replace("?", " ").split())
+
+
+def unfit_questions(questions: Sequence[dict[str, Any]], kb: knowledge.KnowledgeBase,
+                    others: Sequence[Path]) -> tuple[list[str], list[str]]:
+    """Check a new set before its first run: the questions that echo an alias or question of the
+    data, or a question of another set (an echo measures nothing), and the in-scope questions no
+    answer can satisfy (worth keeping as probes of the data's gaps, but worth knowing)."""
+    phrases = {question_key(p) for doc in kb.documents for p in [doc["question"], *doc["aliases"]]}
+    elsewhere = {question_key(q["q"]): path.name for path in others for q in load_questions(path)}
+    echoes, unanswerable = [], []
+    for question in questions:
+        key = question_key(question["q"])
+        if key in phrases:
+            echoes.append(f"echoes the data: {question['q']!r}")
+        elif key in elsewhere:
+            echoes.append(f"echoes {elsewhere[key]}: {question['q']!r}")
+        elif question["kind"] == "in" and not any(is_right(question, doc) for doc in kb.documents):
+            unanswerable.append(f"no answer can satisfy: {question['q']!r}")
+    return echoes, unanswerable
+
+
 def failures(questions: Sequence[dict[str, Any]], kb: knowledge.KnowledgeBase) -> list[str]:
     """c5's misses, for tuning by hand: what was asked, what was expected, what came back."""
     lines = []
@@ -187,9 +212,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", type=Path, default=DEV_SET, help="questions in JSON Lines (default: the dev set)")
     parser.add_argument("--misses", action="store_true", help="also list c5's misses")
+    parser.add_argument("--check", action="store_true",
+                        help="before a new set's first run: list its echoes of the data or of the sets beside it "
+                             "(exit 1 if any) and the questions no answer can satisfy; score nothing")
     args = parser.parse_args()
     questions = load_questions(args.set)
     kb = knowledge.load(knowledge.bundled_data_path())
+    if args.check:
+        others = sorted(path for path in args.set.resolve().parent.glob("*.jsonl") if path != args.set.resolve())
+        echoes, unanswerable = unfit_questions(questions, kb, others)
+        print("\n".join([*echoes, *unanswerable]) or f"{args.set.name}: no echoes; every question can be answered")
+        return 1 if echoes else 0
     results = evaluate(questions, kb)
     inside = sum(q["kind"] == "in" for q in questions)
     print(f"{args.set.name}: {inside} in-scope, {len(questions) - inside} out-of-scope questions")
