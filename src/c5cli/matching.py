@@ -434,6 +434,8 @@ def build_index(
             positions[token].append(position)
             frequencies[token].append(tf)
     average = sum(lengths) / len(lengths) if lengths else 1.0
+    # required words that are not countries, so the members entry does not speak for them
+    not_countries = frozenset(synonyms.get(t, t) for t in _scan_tokens(f"{CITY_NAMES} {BLOC_NAMES} {OFF_TOPIC_WORDS}"))
     return {
         "postings": {token: (positions[token].tobytes(), frequencies[token].tobytes()) for token in positions},
         "lengths": lengths.tobytes(),
@@ -442,10 +444,8 @@ def build_index(
         "synonyms": synonyms,
         "written": written,
         "topic": frozenset(synonyms.get(t, t) for t in _scan_tokens(topic)),
-        "required": frozenset(synonyms.get(t, t) for t in
-                              [*entities, *_scan_tokens(PLACE_NAMES), *_scan_tokens(CITY_NAMES),
-                               *_scan_tokens(BLOC_NAMES), *_scan_tokens(OFF_TOPIC_WORDS)]),
-        "not_countries": frozenset(_scan_tokens(f"{CITY_NAMES} {BLOC_NAMES} {OFF_TOPIC_WORDS}")),
+        "required": frozenset(synonyms.get(t, t) for t in [*entities, *_scan_tokens(PLACE_NAMES)]) | not_countries,
+        "not_countries": not_countries,
         "any_country": frozenset(any_country),
     }
 
