@@ -171,8 +171,8 @@ def evaluate(questions: Sequence[dict[str, Any]], kb: knowledge.KnowledgeBase | 
 
 
 def question_key(text: str) -> str:
-    """A question as c5 reads it: two questions with one key ask the same thing."""
-    return " ".join(matching.normalize(text).replace("?", " ").split())
+    """A question's words as written, one spelling per name: two questions with one key echo each other."""
+    return " ".join(matching.spelling(text).replace("?", " ").split())
 
 
 def unfit_questions(questions: Sequence[dict[str, Any]], kb: knowledge.KnowledgeBase,

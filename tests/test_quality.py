@@ -52,7 +52,7 @@ FLOORS = {
     "holdout24.jsonl": (0.84, 0.95, 0.10),
     "holdout25.jsonl": (0.95, 0.95, 0.03),
     "holdout26.jsonl": (0.95, 0.95, 0.03),
-    "holdout27.jsonl": (0.90, 0.96, 0.06),
+    "holdout27.jsonl": (0.96, 0.96, 0.04),
     "holdout28.jsonl": (0.95, 0.92, 0.05),
 }
 
