@@ -49,11 +49,11 @@ FLOORS = {
     "holdout21.jsonl": (0.95, 0.95, 0.03),
     "holdout22.jsonl": (0.98, 0.90, 0.03),
     "holdout23.jsonl": (0.95, 0.95, 0.03),
-    "holdout24.jsonl": (0.84, 0.95, 0.10),
+    "holdout24.jsonl": (0.87, 0.95, 0.07),
     "holdout25.jsonl": (0.95, 0.95, 0.03),
     "holdout26.jsonl": (0.95, 0.95, 0.03),
     "holdout27.jsonl": (0.96, 0.96, 0.04),
-    "holdout28.jsonl": (0.95, 0.92, 0.05),
+    "holdout28.jsonl": (0.96, 0.92, 0.04),
 }
 
 
