@@ -55,6 +55,8 @@ FLOORS = {
     "holdout27.jsonl": (0.96, 0.96, 0.04),
     "holdout28.jsonl": (0.96, 0.92, 0.04),
     "holdout29.jsonl": (0.95, 0.91, 0.03),
+    "holdout30.jsonl": (0.93, 0.95, 0.03),
+    "holdout31.jsonl": (0.87, 0.95, 0.03),
 }
 
 
