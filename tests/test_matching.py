@@ -38,6 +38,12 @@ from c5cli import matching
         ("who runs Kyrgyzstan, and who runs the dialogue", ["presid", "kyrgyzstan", "run", "dialogu"]),
         ("the 2022 meeting at the UN", ["2022", "meet", "unga"]),  # C5+1 meets at the UN General Assembly
         ("who has the most rare earths; the most important", ["largest", "rare", "earth", "import"]),
+        ("who put forward the idea, and who came up with it", ["propos", "idea", "propos"]),
+        ("how does it keep going", ["continu"]),
+        ("when did the controls take effect, and are they still in force", ["control", "effect", "still", "remain"]),
+        ("what did she pledge during her visit", ["announc", "visit"]),  # a pledge is announced
+        ("muruntau output in ounces, 2.9 Moz", ["muruntau", "produc", "ounc", "two", "nine", "million", "ounc"]),
+        ("who owns anzob; who wrote the paper", ["own", "anzob", "author", "articl"]),
     ],
 )
 def test_tokenize(text, tokens):

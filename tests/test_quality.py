@@ -35,7 +35,7 @@ FLOORS = {
     "holdout7.jsonl": (0.95, 0.95, 0.03),
     "holdout8.jsonl": (0.95, 0.95, 0.03),
     "holdout9.jsonl": (0.95, 0.95, 0.03),
-    "holdout10.jsonl": (0.93, 0.87, 0.06),
+    "holdout10.jsonl": (0.94, 0.87, 0.05),
     "holdout11.jsonl": (0.96, 0.93, 0.04),
     "holdout12.jsonl": (0.95, 0.95, 0.03),
     "holdout13.jsonl": (0.95, 0.93, 0.02),
@@ -53,10 +53,10 @@ FLOORS = {
     "holdout25.jsonl": (0.95, 0.95, 0.03),
     "holdout26.jsonl": (0.95, 0.95, 0.03),
     "holdout27.jsonl": (0.96, 0.96, 0.04),
-    "holdout28.jsonl": (0.96, 0.92, 0.04),
+    "holdout28.jsonl": (0.98, 0.92, 0.04),
     "holdout29.jsonl": (0.95, 0.91, 0.03),
-    "holdout30.jsonl": (0.93, 0.95, 0.03),
-    "holdout31.jsonl": (0.87, 0.95, 0.03),
+    "holdout30.jsonl": (0.95, 0.95, 0.03),
+    "holdout31.jsonl": (0.90, 0.95, 0.04),
 }
 
 

@@ -118,6 +118,7 @@ FUNCTION_WORDS = """a about actually all also am an and any anything are as at b
     these they thing things this those to too u want was we were what whats when where
     which while who whom whose why will with would wonder you your exactly wat wht whos wheres hows
     regarding concerning each every up pls plz thx thanks here both either neither according off
+    he she his her him hers himself herself itself themselves during behind alongside else
     im ive youre dont doesnt didnt isnt arent wasnt cant wont thats theres lets waht whta teh hte hwo wich"""
 #: Words about the answer wanted, the asker or the chat around a question ("in plain English",
 #: "for my exam", "honestly", "fact check", "in a sentence"): they never say what it is about.
@@ -158,6 +159,8 @@ FRAMING_WORDS_TEXT = """run runs ran running appear appears appeared sit sits sa
     stay stays stayed hang hangs rely relies relied depend depends depended talked talking chat say
     said tell told speak spoke spoken sort sorted figure figured represent represents represented
     compare compares compared contain contains contained operate operates operated allow allows allowed
+    point points pointed schedule schedules scheduled due expire expires expired remark remarks comment
+    comments commented saw worth extra
     provide provides provided impose imposes imposed warn warns warned take takes took taken number
     side sides topic topics version versions quote quotes long"""
 
@@ -200,6 +203,10 @@ TOKEN_SYNONYMS = {
     "leads": "leader",  # "who leads Uzbekistan"; "lead" stays the metal
     "governs": "leader",  # "government" stays itself
     "un": "unga",  # see the "united nations" rewrite
+    "legal": "law",
+    "legally": "law",
+    "methodology": "method",
+    "oz": "ounce",  # the answers write gold output in ounces: "404,000 oz", "2.9 Moz"
     "budget": "funding",
     "land": "area",  # "land area", "how much land"
     "pentagon": "defense",  # the answers name the Department of Defense
@@ -241,6 +248,7 @@ TOKEN_EXPANSIONS = {
     "rees": ("rare", "earth"),
     "eo": ("executive", "order"),
     "jv": ("joint", "venture"),
+    "moz": ("million", "ounce"),
 }
 
 #: (trigger, pattern, replacement): a rewrite runs only if its trigger is in the text (start-up matters).
@@ -263,6 +271,15 @@ _PHRASE_REWRITES = (
     ("most", re.compile(r"\b(has|have|had|holds?|with|owns?) the most\b"), r"\g<1> the largest"),
     # "who runs Kyrgyzstan" asks for its leader, not for whatever Kyrgyzstan "runs"
     ("who", re.compile(r"\bwho (?:runs|rules) (?=\w+stan\b|the country\b)"), "who leads "),
+    # "put forward" and "came up with" propose; "keep going" and "carry on" continue
+    ("forward", re.compile(r"\b(?:put|puts|putting) forward\b"), "proposed"),
+    ("up with", re.compile(r"\b(?:come|comes|came|coming) up with\b"), "proposed"),
+    ("go", re.compile(r"\b(?:keeps?|kept|keeping) going\b"), "continue"),
+    ("carr", re.compile(r"\bcarr(?:y|ies|ied|ying) on\b"), "continue"),
+    # a rule that "came into force" or "took effect" became effective; one still "in force" remains
+    ("force", re.compile(r"\b(?:come|comes|came|coming) into force\b"), "effective"),
+    ("effect", re.compile(r"\b(?:take|takes|took|taken|taking) effect\b"), "effective"),
+    ("force", re.compile(r"\bin force\b"), "remain"),
     # "how much money" asks for an amount of funding; "money" alone asks for a currency
     ("money", re.compile(r"\bhow much money\b"), "how much funding"),
     # "current affairs" names an exam subject, not what is asked ("current" alone is: the current list);
@@ -315,7 +332,7 @@ CONCEPTS = {
     "agreement": "agreement agreements agree agrees agreed deal deals memorandum memoranda mou pact",
     "control": "control controls controlled controlling restrict restricts restricted restriction restrictions "
                "curb curbs limit limits ban bans banned prohibit prohibits prohibited embargo",
-    "share": "share shares percent percentage fraction proportion",
+    "share": "share shares percent percentage fraction proportion stake stakes",
     "area": "area size big large surface territory",
     "population": "population inhabitants residents live lives",
     "produce": "produce produces produced producer producers production output",
@@ -325,17 +342,23 @@ CONCEPTS = {
     "first": "first inaugural maiden",
     "discuss": "discuss discusses discussed discussion mention mentions mentioned raise raised",
     "invest": "invest invests invested investment investments investor investors",
-    "propose": "propose proposes proposed proposal proposals suggest suggests suggested suggestion",
+    "propose": "propose proposes proposed proposal proposals suggest suggests suggested suggestion float floated",
+    "announce": "announce announces announced announcement announcements pledge pledges pledged commit commits "
+                "committed commitment commitments promise promises promised unveil unveils unveiled",
     "attend": "attend attends attended attendance participate participates participated participation",
     "sign": "sign signs signed signing ink inks inked conclude concluded",
-    "fund": "fund funds funded funding finance finances financed financing",
+    "fund": "fund funds funded funding finance finances financed financing spend spends spent spending",
     "reserve": "reserve reserves deposit deposits",
-    "meet": "meet meets meeting meetings met session sessions event events gathering talks",
+    "meet": "meet meets meeting meetings met session sessions event events gathering talks round rounds",
     "seek": "seek seeks sought ask asks asked request requests requested",
     "priority": "priority priorities prioritise",  # -ise meets -ize before folding
     "rely": "rely relies relied reliance depend depends depended dependence dependent dependency",
     "recommend": "recommend recommends recommended recommendation recommendations urge urges urged",
     "licence": "licence licences license licenses licensed licensing permit permits",
+    "aircraft": "aircraft plane planes jet jets airplane airplanes airliner airliners",
+    "author": "author authors authored wrote writer writers",
+    "own": "own owns owned owner owners ownership",
+    "article": "article articles paper papers",
     "vote": "vote votes voted voting ballot referendum election elections elected",
     "host": "host hosts hosted hosting organise organised organiser organize organized organizer convene convened",
 }
