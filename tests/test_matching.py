@@ -104,7 +104,11 @@ def test_region_questions_list_all_five_countries(kb, question, expected_id, fac
     "question, answered_by",
     [("Tokayev's birthday", None), ("hotels in astana", None),
      # the same word as the subject of the entry itself is fine
-     ("what did tokayev say in his 2023 address", "tokayev-new-oil")],
+     ("what did tokayev say in his 2023 address", "tokayev-new-oil"),
+     # how a material is mined or made, what it is made of or used for, is science
+     ("how is antimony smelted", None), ("what are tungsten filaments made of", None), ("uranium uses", None),
+     ("Which country uses the som?", "kg-currency"),  # the verb is no science question
+     ("how was the 2025 critical minerals list made", "usgs-list-2025")],  # nor is how a policy was made
 )
 def test_an_everyday_subject_the_entry_never_mentions_is_not_answered(kb, question, answered_by):
     ranking = matching.rank(kb.index, kb.document, question)

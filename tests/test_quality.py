@@ -40,21 +40,21 @@ FLOORS = {
     "holdout12.jsonl": (0.95, 0.95, 0.03),
     "holdout13.jsonl": (0.95, 0.93, 0.02),
     "holdout14.jsonl": (0.95, 0.88, 0.06),
-    "holdout15.jsonl": (0.98, 0.93, 0.03),
-    "holdout16.jsonl": (0.97, 0.88, 0.06),
+    "holdout15.jsonl": (0.95, 0.95, 0.03),
+    "holdout16.jsonl": (0.97, 0.96, 0.04),
     "holdout17.jsonl": (0.91, 0.96, 0.03),
-    "holdout18.jsonl": (0.98, 0.84, 0.06),
+    "holdout18.jsonl": (0.98, 0.92, 0.04),
     "holdout19.jsonl": (0.95, 0.95, 0.03),
     "holdout20.jsonl": (0.95, 0.95, 0.03),
     "holdout21.jsonl": (0.95, 0.95, 0.03),
-    "holdout22.jsonl": (0.98, 0.90, 0.03),
+    "holdout22.jsonl": (0.95, 0.95, 0.03),
     "holdout23.jsonl": (0.95, 0.95, 0.03),
     "holdout24.jsonl": (0.87, 0.95, 0.07),
     "holdout25.jsonl": (0.95, 0.95, 0.03),
     "holdout26.jsonl": (0.95, 0.95, 0.03),
     "holdout27.jsonl": (0.96, 0.96, 0.04),
-    "holdout28.jsonl": (0.98, 0.92, 0.04),
-    "holdout29.jsonl": (0.95, 0.91, 0.03),
+    "holdout28.jsonl": (0.97, 0.92, 0.04),
+    "holdout29.jsonl": (0.95, 0.95, 0.03),
     "holdout30.jsonl": (0.95, 0.95, 0.03),
     "holdout31.jsonl": (0.90, 0.95, 0.04),
 }
@@ -120,7 +120,7 @@ def test_c5_meets_the_quality_floors(results, name):
 #: very set). Expected to fail, strictly: when c5 gets ahead, drop the entry.
 BEHIND_A_BASELINE = {
     "holdout29.jsonl": "plain BM25 rejects all 23 off-topic questions at its best threshold for this set; "
-                       "c5 leads on P@1 (0.951 vs 0.918) but not on P@1 + rejection",
+                       "c5 leads on P@1 (0.951 vs 0.918) but not on P@1 + rejection (1.908 vs 1.918)",
 }
 
 

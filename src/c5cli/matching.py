@@ -103,7 +103,7 @@ OFF_TOPIC_WORDS = """birthday born age wife husband children kids family married
     address phone email parking ticket tickets tour tours hotel hotels restaurant restaurants recipe
     weather forecast flight flights hiking trail nightlife tourism tourist vacation holiday
     football soccer game games movie film song lyrics symptoms disease joke horoscope stock stocks
-    password router map tall height"""
+    password router map tall height science chemistry"""
 #: A typo-corrected word counts for this much of a correctly spelled one.
 CORRECTION_DISCOUNT = 0.9
 #: Only this many distinct query words are considered (bounds work on huge input).
@@ -276,6 +276,14 @@ _PHRASE_REWRITES = (
     ("up with", re.compile(r"\b(?:come|comes|came|coming) up with\b"), "proposed"),
     ("go", re.compile(r"\b(?:keeps?|kept|keeping) going\b"), "continue"),
     ("carr", re.compile(r"\bcarr(?:y|ies|ied|ying) on\b"), "continue"),
+    # how a material is mined or made, what it is made of or used for, is a science question: the
+    # knowledge base would have to say "science" to answer it ("How is graphite mined?"); "how was
+    # the list made" and "how does the dialogue work" ask about policy, so they are left alone
+    ("how", re.compile(r"\bhow (?:is|are) (?:[\w+-]+ ){1,5}?(?:made|mined|refined|separated|extracted|smelted|"
+                       r"formed|enriched|processed|used)\b"), r"\g<0> science"),
+    ("made of", re.compile(r"\bmade of\b"), "made of science"),
+    ("used for", re.compile(r"\bused for\b"), "used for science"),
+    ("uses", re.compile(r"\buses(?=\s+(?:in|of|for)\b|\s*[?.!]?\s*$)"), "uses science"),  # the noun, not "X uses the som"
     # a rule that "came into force" or "took effect" became effective; one still "in force" remains
     ("force", re.compile(r"\b(?:come|comes|came|coming) into force\b"), "effective"),
     ("effect", re.compile(r"\b(?:take|takes|took|taken|taking) effect\b"), "effective"),
