@@ -44,6 +44,8 @@ from c5cli import matching
         ("what did she pledge during her visit", ["announc", "visit"]),  # a pledge is announced
         ("muruntau output in ounces, 2.9 Moz", ["muruntau", "produc", "ounc", "two", "nine", "million", "ounc"]),
         ("who owns anzob; who wrote the paper", ["own", "anzob", "author", "articl"]),
+        ("is it still active; what came out of the summit", ["still", "continu", "outcom", "summit"]),
+        ("when was it set up, and its formal name", ["begin", "offici", "name"]),
     ],
 )
 def test_tokenize(text, tokens):

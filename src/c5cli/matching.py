@@ -160,7 +160,7 @@ FRAMING_WORDS_TEXT = """run runs ran running appear appears appeared sit sits sa
     said tell told speak spoke spoken sort sorted figure figured represent represents represented
     compare compares compared contain contains contained operate operates operated allow allows allowed
     point points pointed schedule schedules scheduled due expire expires expired remark remarks comment
-    comments commented saw worth extra
+    comments commented saw worth extra body bodies
     provide provides provided impose imposes imposed warn warns warned take takes took taken number
     side sides topic topics version versions quote quotes long"""
 
@@ -204,6 +204,7 @@ TOKEN_SYNONYMS = {
     "governs": "leader",  # "government" stays itself
     "un": "unga",  # see the "united nations" rewrite
     "legal": "law",
+    "formal": "official",  # "Kazakhstan's formal name"
     "legally": "law",
     "methodology": "method",
     "oz": "ounce",  # the answers write gold output in ounces: "404,000 oz", "2.9 Moz"
@@ -275,6 +276,10 @@ _PHRASE_REWRITES = (
     ("forward", re.compile(r"\b(?:put|puts|putting) forward\b"), "proposed"),
     ("up with", re.compile(r"\b(?:come|comes|came|coming) up with\b"), "proposed"),
     ("go", re.compile(r"\b(?:keeps?|kept|keeping) going\b"), "continue"),
+    ("still", re.compile(r"\bstill (?:going|active|running|alive|happening|ongoing|operating|working)\b"), "still continue"),
+    # "what came out of the summit" asks for its outcome; "set up" is established
+    ("out of", re.compile(r"\b(?:come|comes|came|coming) out of\b"), "outcome of"),
+    ("set up", re.compile(r"\bset up\b"), "established"),
     ("carr", re.compile(r"\bcarr(?:y|ies|ied|ying) on\b"), "continue"),
     # how a material is mined or made, what it is made of or used for, is a science question: the
     # knowledge base would have to say "science" to answer it ("How is graphite mined?"); "how was
