@@ -57,6 +57,9 @@ FLOORS = {
     "holdout29.jsonl": (0.95, 0.95, 0.03),
     "holdout30.jsonl": (0.95, 0.95, 0.03),
     "holdout31.jsonl": (0.92, 0.95, 0.03),
+    "holdout32.jsonl": (0.94, 0.95, 0.05),
+    "holdout33.jsonl": (0.75, 0.95, 0.04),
+    "holdout34.jsonl": (0.92, 0.70, 0.15),
 }
 
 
