@@ -46,6 +46,12 @@ from c5cli import matching
         ("who owns anzob; who wrote the paper", ["own", "anzob", "author", "articl"]),
         ("is it still active; what came out of the summit", ["still", "continu", "outcom", "summit"]),
         ("when was it set up, and its formal name", ["begin", "offici", "name"]),
+        ("lol what's the deal with it", []),  # chat and "what's the deal with" ask nothing
+        ("how much gold does it dig up, who showed up", ["gold", "produc", "attend"]),
+        ("who is in charge of uzbekistan these days", ["presid", "uzbekistan", "current"]),
+        ("how big is the big summit", ["area", "big", "summit"]),  # "how big" asks for area
+        ("why does washington care; the ministerial in washington", ["us", "care", "ministeri", "washington"]),
+        ("how much cash; the latest list", ["fund", "current", "list"]),
     ],
 )
 def test_tokenize(text, tokens):

@@ -35,7 +35,7 @@ FLOORS = {
     "holdout7.jsonl": (0.95, 0.95, 0.03),
     "holdout8.jsonl": (0.95, 0.95, 0.03),
     "holdout9.jsonl": (0.95, 0.95, 0.03),
-    "holdout10.jsonl": (0.94, 0.87, 0.05),
+    "holdout10.jsonl": (0.95, 0.87, 0.05),
     "holdout11.jsonl": (0.96, 0.93, 0.04),
     "holdout12.jsonl": (0.95, 0.95, 0.03),
     "holdout13.jsonl": (0.95, 0.93, 0.02),
@@ -57,8 +57,8 @@ FLOORS = {
     "holdout29.jsonl": (0.95, 0.95, 0.03),
     "holdout30.jsonl": (0.95, 0.95, 0.03),
     "holdout31.jsonl": (0.92, 0.95, 0.03),
-    "holdout32.jsonl": (0.94, 0.95, 0.05),
-    "holdout33.jsonl": (0.75, 0.95, 0.04),
+    "holdout32.jsonl": (0.96, 0.95, 0.04),
+    "holdout33.jsonl": (0.93, 0.95, 0.03),
     "holdout34.jsonl": (0.92, 0.70, 0.15),
 }
 

@@ -130,7 +130,8 @@ FILLER_WORDS = """explain explained explaining explains describe describes descr
     sentence sentences line lines short word words fact facts check true correct verify
     exam exams homework essay assignment quiz revision notes ok okay everyone everybody lot lots
     honestly literally anyway btw maybe perhaps probably apparently supposedly curious wondering confused
-    resource resources wealth"""
+    resource resources wealth
+    even lol lmao haha hmm um uh wait yeah kinda sorta gonna wanna gotta seriously totally quite very rather"""
 STOP_WORDS = frozenset(f"{FUNCTION_WORDS} {FILLER_WORDS}".split())
 
 #: Everyday words that ask rather than say what about ("what happened", "how many", "took part"):
@@ -160,7 +161,7 @@ FRAMING_WORDS_TEXT = """run runs ran running appear appears appeared sit sits sa
     said tell told speak spoke spoken sort sorted figure figured represent represents represented
     compare compares compared contain contains contained operate operates operated allow allows allowed
     point points pointed schedule schedules scheduled due expire expires expired remark remarks comment
-    comments commented saw worth extra body bodies
+    comments commented saw worth extra body bodies big large huge remind
     provide provides provided impose imposes imposed warn warns warned take takes took taken number
     side sides topic topics version versions quote quotes long"""
 
@@ -205,6 +206,8 @@ TOKEN_SYNONYMS = {
     "un": "unga",  # see the "united nations" rewrite
     "legal": "law",
     "formal": "official",  # "Kazakhstan's formal name"
+    "latest": "current",  # "the latest list" is the current one
+    "newest": "current",
     "legally": "law",
     "methodology": "method",
     "oz": "ounce",  # the answers write gold output in ounces: "404,000 oz", "2.9 Moz"
@@ -269,7 +272,7 @@ _PHRASE_REWRITES = (
     # C5+1 meets "at the UN" only at the General Assembly; "united" alone is the US
     ("nations", re.compile(r"\bunited nations\b"), "unga"),
     # "who has the most rare earths" asks for the largest holder ("the most important" stays)
-    ("most", re.compile(r"\b(has|have|had|holds?|with|owns?) the most\b"), r"\g<1> the largest"),
+    ("most", re.compile(r"\b(has|have|had|holds?|with|owns?|got|gets) the most\b"), r"\g<1> the largest"),
     # "who runs Kyrgyzstan" asks for its leader, not for whatever Kyrgyzstan "runs"
     ("who", re.compile(r"\bwho (?:runs|rules) (?=\w+stan\b|the country\b)"), "who leads "),
     # "put forward" and "came up with" propose; "keep going" and "carry on" continue
@@ -294,7 +297,21 @@ _PHRASE_REWRITES = (
     ("effect", re.compile(r"\b(?:take|takes|took|taken|taking) effect\b"), "effective"),
     ("force", re.compile(r"\bin force\b"), "remain"),
     # "how much money" asks for an amount of funding; "money" alone asks for a currency
-    ("money", re.compile(r"\bhow much money\b"), "how much funding"),
+    ("how much", re.compile(r"\bhow much (?:money|cash)\b"), "how much funding"),
+    # "Washington" is the US government unless it is a place ("in Washington")
+    ("washington", re.compile(r"(?<!\bin )(?<!\bat )(?<!\bto )(?<!\bfrom )\bwashington\b"), "us"),
+    # "how big is it" asks for area; "the big summit" is just big
+    ("how", re.compile(r"\bhow (?:big|large)\b"), "how area"),
+    # casual phrasings of plain questions
+    ("deal with", re.compile(r"\bwhat(?: is)? the deal with\b"), "what is"),
+    ("up", re.compile(r"\b(?:dig|digs|digging|dug) up\b"), "produce"),
+    ("up", re.compile(r"\b(?:show|shows|showed|shown|showing|turn|turns|turned|turning) up\b"), "attended"),
+    ("charge", re.compile(r"\b(?:is |are )?in charge of\b"), "leads"),
+    ("around", re.compile(r"\b(?:been )?around since\b"), "began"),
+    ("cut", re.compile(r"\bmade the cut\b"), " "),
+    ("ground", re.compile(r"\bin the ground\b"), "reserves"),
+    ("days", re.compile(r"\bthese days\b"), "current"),
+    ("now", re.compile(r"\b(?:nowadays|right now)\b"), "current"),
     # "current affairs" names an exam subject, not what is asked ("current" alone is: the current list);
     # "in simple terms" asks for a kind of answer ("terms" alone is asked about: the deal's terms)
     ("affairs", re.compile(r"\bcurrent affairs\b"), " "),
@@ -346,7 +363,7 @@ CONCEPTS = {
     "control": "control controls controlled controlling restrict restricts restricted restriction restrictions "
                "curb curbs limit limits ban bans banned prohibit prohibits prohibited embargo",
     "share": "share shares percent percentage fraction proportion stake stakes",
-    "area": "area size big large surface territory",
+    "area": "area size surface territory",
     "population": "population inhabitants residents live lives",
     "produce": "produce produces produced producer producers production output",
     "designate": "designate designates designated designation decide decides decided determine determines",
