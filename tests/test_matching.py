@@ -52,6 +52,8 @@ from c5cli import matching
         ("how big is the big summit", ["area", "big", "summit"]),  # "how big" asks for area
         ("why does washington care; the ministerial in washington", ["us", "care", "ministeri", "washington"]),
         ("how much cash; the latest list", ["fund", "current", "list"]),
+        ("wut is the govt doing abt it, r they ok", ["govern"]),  # texting abbreviations
+        ("which is bigger, kazakhstan or uzbekistan", ["area", "kazakhstan", "uzbekistan"]),
     ],
 )
 def test_tokenize(text, tokens):

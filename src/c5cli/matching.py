@@ -119,7 +119,8 @@ FUNCTION_WORDS = """a about actually all also am an and any anything are as at b
     which while who whom whose why will with would wonder you your exactly wat wht whos wheres hows
     regarding concerning each every up pls plz thx thanks here both either neither according off
     he she his her him hers himself herself itself themselves during behind alongside else
-    im ive youre dont doesnt didnt isnt arent wasnt cant wont thats theres lets waht whta teh hte hwo wich"""
+    im ive youre dont doesnt didnt isnt arent wasnt cant wont thats theres lets waht whta teh hte hwo wich
+    wut abt r ur asap"""
 #: Words about the answer wanted, the asker or the chat around a question ("in plain English",
 #: "for my exam", "honestly", "fact check", "in a sentence"): they never say what it is about.
 #: "Mineral resources" and "mineral wealth" are minerals.
@@ -161,7 +162,7 @@ FRAMING_WORDS_TEXT = """run runs ran running appear appears appeared sit sits sa
     said tell told speak spoke spoken sort sorted figure figured represent represents represented
     compare compares compared contain contains contained operate operates operated allow allows allowed
     point points pointed schedule schedules scheduled due expire expires expired remark remarks comment
-    comments commented saw worth extra body bodies big large huge remind
+    comments commented saw worth extra body bodies big large huge remind story stories
     provide provides provided impose imposes imposed warn warns warned take takes took taken number
     side sides topic topics version versions quote quotes long"""
 
@@ -206,6 +207,12 @@ TOKEN_SYNONYMS = {
     "un": "unga",  # see the "united nations" rewrite
     "legal": "law",
     "formal": "official",  # "Kazakhstan's formal name"
+    # texting abbreviations
+    "govt": "government",
+    "gov": "government",
+    "intl": "international",
+    "yr": "year",
+    "yrs": "years",
     "latest": "current",  # "the latest list" is the current one
     "newest": "current",
     "legally": "law",
@@ -302,6 +309,7 @@ _PHRASE_REWRITES = (
     ("washington", re.compile(r"(?<!\bin )(?<!\bat )(?<!\bto )(?<!\bfrom )\bwashington\b"), "us"),
     # "how big is it" asks for area; "the big summit" is just big
     ("how", re.compile(r"\bhow (?:big|large)\b"), "how area"),
+    ("which", re.compile(r"\bwhich is (?:bigger|larger|smaller)\b"), "which area"),
     # casual phrasings of plain questions
     ("deal with", re.compile(r"\bwhat(?: is)? the deal with\b"), "what is"),
     ("up", re.compile(r"\b(?:dig|digs|digging|dug) up\b"), "produce"),
