@@ -54,6 +54,7 @@ from c5cli import matching
         ("how much cash; the latest list", ["fund", "current", "list"]),
         ("wut is the govt doing abt it, r they ok", ["govern"]),  # texting abbreviations
         ("which is bigger, kazakhstan or uzbekistan", ["area", "kazakhstan", "uzbekistan"]),
+        ("the population of New York, the Kennedy Center", ["popul", "newyork", "kennedycent"]),  # a name is one word
     ],
 )
 def test_tokenize(text, tokens):

@@ -305,6 +305,11 @@ _PHRASE_REWRITES = (
     ("force", re.compile(r"\bin force\b"), "remain"),
     # "how much money" asks for an amount of funding; "money" alone asks for a currency
     ("how much", re.compile(r"\bhow much (?:money|cash)\b"), "how much funding"),
+    # a name of several words is one thing, so it weighs as one word: "Who designed the Kennedy
+    # Center?" shares one word with the business-conference answer, not two
+    (" ", re.compile(r"\b(new york|white house|kennedy center|oval office|east room|mountain pass|belt and road|"
+                     r"abraham accords|deal zone|caspian policy center)\b"),
+     lambda name: name.group(1).replace(" ", "")),
     # "Washington" is the US government unless it is a place ("in Washington")
     ("washington", re.compile(r"(?<!\bin )(?<!\bat )(?<!\bto )(?<!\bfrom )\bwashington\b"), "us"),
     # "how big is it" asks for area; "the big summit" is just big
