@@ -55,6 +55,8 @@ from c5cli import matching
         ("wut is the govt doing abt it, r they ok", ["govern"]),  # texting abbreviations
         ("which is bigger, kazakhstan or uzbekistan", ["area", "kazakhstan", "uzbekistan"]),
         ("the population of New York, the Kennedy Center", ["popul", "newyork", "kennedycent"]),  # a name is one word
+        ("how many ppl in uzbekistan", ["mani", "peopl", "popul", "uzbekistan"]),
+        ("the statutory criteria; what did the guy receive", ["law", "defin", "guy", "receiv"]),
     ],
 )
 def test_tokenize(text, tokens):

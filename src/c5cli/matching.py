@@ -118,7 +118,7 @@ FUNCTION_WORDS = """a about actually all also am an and any anything are as at b
     these they thing things this those to too u want was we were what whats when where
     which while who whom whose why will with would wonder you your exactly wat wht whos wheres hows
     regarding concerning each every up pls plz thx thanks here both either neither according off
-    he she his her him hers himself herself itself themselves during behind alongside else
+    he she his her him hers himself herself itself themselves during behind alongside else together
     im ive youre dont doesnt didnt isnt arent wasnt cant wont thats theres lets waht whta teh hte hwo wich
     wut abt r ur asap"""
 #: Words about the answer wanted, the asker or the chat around a question ("in plain English",
@@ -162,7 +162,8 @@ FRAMING_WORDS_TEXT = """run runs ran running appear appears appeared sit sits sa
     said tell told speak spoke spoken sort sorted figure figured represent represents represented
     compare compares compared contain contains contained operate operates operated allow allows allowed
     point points pointed schedule schedules scheduled due expire expires expired remark remarks comment
-    comments commented saw worth extra body bodies big large huge remind story stories
+    comments commented saw worth extra body bodies big large huge remind story stories receive receives
+    received receiving guy guys
     provide provides provided impose imposes imposed warn warns warned take takes took taken number
     side sides topic topics version versions quote quotes long"""
 
@@ -206,6 +207,9 @@ TOKEN_SYNONYMS = {
     "governs": "leader",  # "government" stays itself
     "un": "unga",  # see the "united nations" rewrite
     "legal": "law",
+    "statutory": "law",
+    "criteria": "define",  # the criteria for a critical mineral are its definition
+    "criterion": "define",
     "formal": "official",  # "Kazakhstan's formal name"
     # texting abbreviations
     "govt": "government",
@@ -213,6 +217,7 @@ TOKEN_SYNONYMS = {
     "intl": "international",
     "yr": "year",
     "yrs": "years",
+    "ppl": "people",
     "latest": "current",  # "the latest list" is the current one
     "newest": "current",
     "legally": "law",
@@ -314,6 +319,9 @@ _PHRASE_REWRITES = (
     ("washington", re.compile(r"(?<!\bin )(?<!\bat )(?<!\bto )(?<!\bfrom )\bwashington\b"), "us"),
     # "how big is it" asks for area; "the big summit" is just big
     ("how", re.compile(r"\bhow (?:big|large)\b"), "how area"),
+    # "how many people in X" asks for its population ("how many people work at X" does not)
+    ("how many", re.compile(r"\bhow many (?:people|ppl|inhabitants|residents|citizens)(?= in\b| does\b| do\b)"),
+     r"\g<0> population"),
     ("which", re.compile(r"\bwhich is (?:bigger|larger|smaller)\b"), "which area"),
     # casual phrasings of plain questions
     ("deal with", re.compile(r"\bwhat(?: is)? the deal with\b"), "what is"),
