@@ -120,6 +120,7 @@ def test_region_questions_list_all_five_countries(kb, question, expected_id, fac
      ("what did tokayev say in his 2023 address", "tokayev-new-oil"),
      # how a material is mined or made, what it is made of or used for, is science
      ("how is antimony smelted", None), ("what are tungsten filaments made of", None), ("uranium uses", None),
+     ("Kazatomprom CEO", None), ("melting point of tungsten", None),  # an organisation's or a metal's attributes
      ("Which country uses the som?", "kg-currency"),  # the verb is no science question
      ("how was the 2025 critical minerals list made", "usgs-list-2025")],  # nor is how a policy was made
 )

@@ -103,7 +103,9 @@ OFF_TOPIC_WORDS = """birthday born age wife husband children kids family married
     address phone email parking ticket tickets tour tours hotel hotels restaurant restaurants recipe
     weather forecast flight flights hiking trail nightlife tourism tourist vacation holiday
     football soccer game games movie film song lyrics symptoms disease joke horoscope stock stocks
-    password router map tall height science chemistry"""
+    password router map tall height science chemistry
+    revenue revenues profit profits earnings ceo founder founders architect logo website
+    employees employee workforce melting boiling temperature density atomic renamed"""
 #: A typo-corrected word counts for this much of a correctly spelled one.
 CORRECTION_DISCOUNT = 0.9
 #: Only this many distinct query words are considered (bounds work on huge input).
