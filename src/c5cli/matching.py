@@ -292,7 +292,7 @@ _PHRASE_REWRITES = (
     # "put forward" and "came up with" propose; "keep going" and "carry on" continue
     ("forward", re.compile(r"\b(?:put|puts|putting) forward\b"), "proposed"),
     ("up with", re.compile(r"\b(?:come|comes|came|coming) up with\b"), "proposed"),
-    ("go", re.compile(r"\b(?:keeps?|kept|keeping) going\b"), "continue"),
+    ("going", re.compile(r"\b(?:keeps?|kept|keeping) going\b"), "continue"),
     ("still", re.compile(r"\bstill (?:going|active|running|alive|happening|ongoing|operating|working)\b"), "still continue"),
     # "what came out of the summit" asks for its outcome; "set up" is established
     ("out of", re.compile(r"\b(?:come|comes|came|coming) out of\b"), "outcome of"),
@@ -327,8 +327,8 @@ _PHRASE_REWRITES = (
     ("which", re.compile(r"\bwhich is (?:bigger|larger|smaller)\b"), "which area"),
     # casual phrasings of plain questions
     ("deal with", re.compile(r"\bwhat(?: is)? the deal with\b"), "what is"),
-    ("up", re.compile(r"\b(?:dig|digs|digging|dug) up\b"), "produce"),
-    ("up", re.compile(r"\b(?:show|shows|showed|shown|showing|turn|turns|turned|turning) up\b"), "attended"),
+    (" up", re.compile(r"\b(?:dig|digs|digging|dug) up\b"), "produce"),
+    (" up", re.compile(r"\b(?:show|shows|showed|shown|showing|turn|turns|turned|turning) up\b"), "attended"),
     ("charge", re.compile(r"\b(?:is |are )?in charge of\b"), "leads"),
     ("around", re.compile(r"\b(?:been )?around since\b"), "began"),
     ("cut", re.compile(r"\bmade the cut\b"), " "),
