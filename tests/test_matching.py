@@ -57,6 +57,8 @@ from c5cli import matching
         ("the population of New York, the Kennedy Center", ["popul", "newyork", "kennedycent"]),  # a name is one word
         ("how many ppl in uzbekistan", ["mani", "peopl", "popul", "uzbekistan"]),
         ("the statutory criteria; what did the guy receive", ["law", "defin", "guy", "receiv"]),
+        ("sum up what it concentrated on over the next decade", ["focus", "over", "next", "ten", "year"]),
+        ("dumb question: a partisan issue?", ["bipartisan", "issu"]),
     ],
 )
 def test_tokenize(text, tokens):
@@ -121,6 +123,8 @@ def test_region_questions_list_all_five_countries(kb, question, expected_id, fac
      # how a material is mined or made, what it is made of or used for, is science
      ("how is antimony smelted", None), ("what are tungsten filaments made of", None), ("uranium uses", None),
      ("Kazatomprom CEO", None), ("melting point of tungsten", None),  # an organisation's or a metal's attributes
+     ("Which country holds the biggest silver reserves?", None),  # a mineral is a subject the answer must name
+     ("which country has the largest rare earth reserves", "rare-earth-reserves"),
      ("Which country uses the som?", "kg-currency"),  # the verb is no science question
      ("how was the 2025 critical minerals list made", "usgs-list-2025")],  # nor is how a policy was made
 )

@@ -134,7 +134,8 @@ FILLER_WORDS = """explain explained explaining explains describe describes descr
     exam exams homework essay assignment quiz revision notes ok okay everyone everybody lot lots
     honestly literally anyway btw maybe perhaps probably apparently supposedly curious wondering confused
     resource resources wealth
-    even lol lmao haha hmm um uh wait yeah kinda sorta gonna wanna gotta seriously totally quite very rather"""
+    even lol lmao haha hmm um uh wait yeah kinda sorta gonna wanna gotta seriously totally quite very rather
+    nah dumb stupid silly question questions"""
 STOP_WORDS = frozenset(f"{FUNCTION_WORDS} {FILLER_WORDS}".split())
 
 #: Everyday words that ask rather than say what about ("what happened", "how many", "took part"):
@@ -165,7 +166,7 @@ FRAMING_WORDS_TEXT = """run runs ran running appear appears appeared sit sits sa
     compare compares compared contain contains contained operate operates operated allow allows allowed
     point points pointed schedule schedules scheduled due expire expires expired remark remarks comment
     comments commented saw worth extra body bodies big large huge remind story stories receive receives
-    received receiving guy guys
+    received receiving guy guys bit fit fits
     provide provides provided impose imposes imposed warn warns warned take takes took taken number
     side sides topic topics version versions quote quotes long"""
 
@@ -210,6 +211,7 @@ TOKEN_SYNONYMS = {
     "un": "unga",  # see the "united nations" rewrite
     "legal": "law",
     "statutory": "law",
+    "partisan": "bipartisan",  # a question about partisanship is answered by "bipartisan interest"
     "criteria": "define",  # the criteria for a critical mineral are its definition
     "criterion": "define",
     "formal": "official",  # "Kazakhstan's formal name"
@@ -267,6 +269,8 @@ TOKEN_EXPANSIONS = {
     "eo": ("executive", "order"),
     "jv": ("joint", "venture"),
     "moz": ("million", "ounce"),
+    "decade": ("ten", "years"),
+    "decades": ("ten", "years"),
 }
 
 #: (trigger, pattern, replacement): a rewrite runs only if its trigger is in the text (start-up matters).
@@ -302,7 +306,7 @@ _PHRASE_REWRITES = (
     # knowledge base would have to say "science" to answer it ("How is graphite mined?"); "how was
     # the list made" and "how does the dialogue work" ask about policy, so they are left alone
     ("how", re.compile(r"\bhow (?:is|are) (?:[\w+-]+ ){1,5}?(?:made|mined|refined|separated|extracted|smelted|"
-                       r"formed|enriched|processed|used)\b"), r"\g<0> science"),
+                       r"formed|enriched|processed|used|recycled|manufactured|purified)\b"), r"\g<0> science"),
     ("made of", re.compile(r"\bmade of\b"), "made of science"),
     ("used for", re.compile(r"\bused for\b"), "used for science"),
     ("uses", re.compile(r"\buses(?=\s+(?:in|of|for)\b|\s*[?.!]?\s*$)"), "uses science"),  # the noun, not "X uses the som"
@@ -327,6 +331,7 @@ _PHRASE_REWRITES = (
     ("which", re.compile(r"\bwhich is (?:bigger|larger|smaller)\b"), "which area"),
     # casual phrasings of plain questions
     ("deal with", re.compile(r"\bwhat(?: is)? the deal with\b"), "what is"),
+    ("sum", re.compile(r"\bsums? up\b"), "summarise"),  # not the Uzbek sum
     (" up", re.compile(r"\b(?:dig|digs|digging|dug) up\b"), "produce"),
     (" up", re.compile(r"\b(?:show|shows|showed|shown|showing|turn|turns|turned|turning) up\b"), "attended"),
     ("charge", re.compile(r"\b(?:is |are )?in charge of\b"), "leads"),
@@ -414,6 +419,7 @@ CONCEPTS = {
     "article": "article articles paper papers",
     "vote": "vote votes voted voting ballot referendum election elections elected",
     "host": "host hosts hosted hosting organise organised organiser organize organized organizer convene convened",
+    "focus": "focus focuses focused focusing concentrate concentrates concentrated concentrating",
 }
 _CONCEPT_OF = {_fold(word): _fold(head) for head, words in CONCEPTS.items() for word in words.split()}
 
@@ -475,6 +481,15 @@ def _scan_tokens(text: str) -> list[str]:
     return [token for _, token in _scan_words(text)]
 
 
+#: A mineral is a subject an answer must name, as a place is: the rare-earth reserves entry does
+#: not answer "Which country has the most gold reserves?".
+MINERALS = frozenset(_scan_tokens("""gold silver copper uranium tungsten antimony gallium germanium graphite lithium
+    cobalt nickel zinc chromium iodine bromine helium potash rhenium strontium mercury molybdenum aluminium
+    bauxite coal iron platinum palladium manganese titanium vanadium tin beryllium boron phosphate silicon
+    tellurium arsenic barite fluorspar niobium tantalum zirconium hafnium indium magnesium bismuth cesium
+    rubidium scandium yttrium diamonds"""))
+
+
 #: Candidates' phrases recur across the questions of one `ask -` run; building an index does not reuse.
 _cached_words = functools.lru_cache(maxsize=1 << 14)(_scan_words)
 
@@ -499,7 +514,7 @@ def build_index(
 
     ``topic`` names the setting nearly every question shares ("the five Central Asian
     countries"); its words are context, so they count as light words.
-    ``entities`` are names (countries). With PLACE_NAMES, CITY_NAMES and OFF_TOPIC_WORDS they
+    ``entities`` are names (countries). With PLACE_NAMES, CITY_NAMES, OFF_TOPIC_WORDS and MINERALS they
     make the words an answer must mention when a question uses them: Kazakhstan's minerals do
     not answer a question about Tajikistan. A document marked ``any_country`` (who is and is not
     a member) speaks to every place, named in it or not.
@@ -534,7 +549,7 @@ def build_index(
             frequencies[token].append(tf)
     average = sum(lengths) / len(lengths) if lengths else 1.0
     # required words that are not countries, so the members entry does not speak for them
-    not_countries = frozenset(synonyms.get(t, t) for t in _scan_tokens(f"{CITY_NAMES} {BLOC_NAMES} {OFF_TOPIC_WORDS}"))
+    not_countries = frozenset(synonyms.get(t, t) for t in [*_scan_tokens(f"{CITY_NAMES} {BLOC_NAMES} {OFF_TOPIC_WORDS}"), *MINERALS])
     return {
         "postings": {token: (positions[token].tobytes(), frequencies[token].tobytes()) for token in positions},
         "lengths": lengths.tobytes(),
