@@ -26,7 +26,7 @@ from c5cli import matching
         ("who suggested it, and who inked the deal", ["propos", "sign", "agreement"]),
         ("im confused, honestly: c5+1 definition?", ["c5+1", "defin"]),  # chat goes; definition = define
         ("fact check: an overview of ericen", ["ericen"]),  # so do words about the kind of answer wanted
-        ("kazakhstan's mineral resources, according to you", ["kazakhstan", "miner"]),  # "mineral resources" are minerals
+        ("kazakhstan's mineral resources, according to you", ["kazakhstan", "miner", "miner"]),  # resources are minerals
         ("who governs it", ["presid"]),
         ("ericen in one sentence, in short", ["ericen"]),
         ("for my current affairs exam: the current list", ["current", "list"]),  # an exam subject is filler
@@ -59,6 +59,8 @@ from c5cli import matching
         ("the statutory criteria; what did the guy receive", ["law", "defin", "guy", "receiv"]),
         ("sum up what it concentrated on over the next decade", ["focus", "over", "next", "ten", "year"]),
         ("dumb question: a partisan issue?", ["bipartisan", "issu"]),
+        ("what is it meant to achieve; which countries make up the c5", ["aim", "countri", "member", "c5"]),
+        ("i'm writing a report: how do i invest", ["instruct", "invest"]),  # "how do I" asks for instructions
     ],
 )
 def test_tokenize(text, tokens):

@@ -66,8 +66,8 @@ FLOORS = {
     "holdout38.jsonl": (0.94, 0.85, 0.07),
     "holdout39.jsonl": (0.94, 0.94, 0.03),
     "holdout40.jsonl": (0.95, 0.95, 0.03),
-    "holdout41.jsonl": (0.90, 0.89, 0.06),
-    "holdout42.jsonl": (0.90, 0.90, 0.04),
+    "holdout41.jsonl": (0.94, 0.89, 0.06),
+    "holdout42.jsonl": (0.93, 0.95, 0.02),
     "holdout43.jsonl": (0.95, 0.85, 0.05),
 }
 

@@ -104,7 +104,7 @@ OFF_TOPIC_WORDS = """birthday born age wife husband children kids family married
     weather forecast flight flights hiking trail nightlife tourism tourist vacation holiday
     football soccer game games movie film song lyrics symptoms disease joke horoscope stock stocks
     password router map tall height science chemistry
-    revenue revenues profit profits earnings ceo founder founders architect logo website
+    instructions revenue revenues profit profits earnings ceo founder founders architect logo website
     employees employee workforce melting boiling temperature density atomic renamed"""
 #: A typo-corrected word counts for this much of a correctly spelled one.
 CORRECTION_DISCOUNT = 0.9
@@ -125,7 +125,7 @@ FUNCTION_WORDS = """a about actually all also am an and any anything are as at b
     wut abt r ur asap"""
 #: Words about the answer wanted, the asker or the chat around a question ("in plain English",
 #: "for my exam", "honestly", "fact check", "in a sentence"): they never say what it is about.
-#: "Mineral resources" and "mineral wealth" are minerals.
+#: "Mineral wealth" is minerals.
 FILLER_WORDS = """explain explained explaining explains describe describes described describing telling
     briefly quick quickly details detail plain simple simply simplest english nutshell layman laymans
     eli5 tldr summary summarise summarize overview rundown background basics intro introduction primer
@@ -133,9 +133,9 @@ FILLER_WORDS = """explain explained explaining explains describe describes descr
     sentence sentences line lines short word words fact facts check true correct verify
     exam exams homework essay assignment quiz revision notes ok okay everyone everybody lot lots
     honestly literally anyway btw maybe perhaps probably apparently supposedly curious wondering confused
-    resource resources wealth
+    wealth
     even lol lmao haha hmm um uh wait yeah kinda sorta gonna wanna gotta seriously totally quite very rather
-    nah dumb stupid silly question questions"""
+    nah dumb stupid silly question questions tomorrow tonight"""
 STOP_WORDS = frozenset(f"{FUNCTION_WORDS} {FILLER_WORDS}".split())
 
 #: Everyday words that ask rather than say what about ("what happened", "how many", "took part"):
@@ -166,7 +166,7 @@ FRAMING_WORDS_TEXT = """run runs ran running appear appears appeared sit sits sa
     compare compares compared contain contains contained operate operates operated allow allows allowed
     point points pointed schedule schedules scheduled due expire expires expired remark remarks comment
     comments commented saw worth extra body bodies big large huge remind story stories receive receives
-    received receiving guy guys bit fit fits
+    received receiving guy guys bit fit fits highlight highlights highlighted
     provide provides provided impose imposes imposed warn warns warned take takes took taken number
     side sides topic topics version versions quote quotes long"""
 
@@ -215,6 +215,8 @@ TOKEN_SYNONYMS = {
     "criteria": "define",  # the criteria for a critical mineral are its definition
     "criterion": "define",
     "formal": "official",  # "Kazakhstan's formal name"
+    "resource": "mineral",  # "Turkmenistan's main resources"; "mineral resources" are minerals
+    "resources": "minerals",
     # texting abbreviations
     "govt": "government",
     "gov": "government",
@@ -332,6 +334,13 @@ _PHRASE_REWRITES = (
     # casual phrasings of plain questions
     ("deal with", re.compile(r"\bwhat(?: is)? the deal with\b"), "what is"),
     ("sum", re.compile(r"\bsums? up\b"), "summarise"),  # not the Uzbek sum
+    ("to ", re.compile(r"\b(?:meant|supposed|designed|intended) to (?:achieve|do|accomplish)\b"), "aim"),
+    ("make", re.compile(r"\bmakes? up the\b"), "members of the"),  # "which countries make up the C5"
+    # the asker's own task says nothing about what is asked ("I'm writing a report")
+    ("for ", re.compile(r"\bfor (?:a|an|my|our) (?:report|paper|essay|article|piece|project|class)\b"), " "),
+    ("writing", re.compile(r"\bwriting (?:a|an|my|our) (?:report|paper|essay|article|piece|project)\b"), " "),
+    # "how do I ..." asks for instructions, which no entry gives ("how would you describe it" is fine)
+    ("how", re.compile(r"\bhow (?:do|should) (?:i|we|you)\b"), r"\g<0> instructions"),
     (" up", re.compile(r"\b(?:dig|digs|digging|dug) up\b"), "produce"),
     (" up", re.compile(r"\b(?:show|shows|showed|shown|showing|turn|turns|turned|turning) up\b"), "attended"),
     ("charge", re.compile(r"\b(?:is |are )?in charge of\b"), "leads"),
