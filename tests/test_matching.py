@@ -73,11 +73,18 @@ def test_tokenize(text, tokens):
      ("contain", None), ("found", None),  # real words two edits away, or short, stay as typed
      ("continents", None),  # its stem "contin" is a prefix of "continu(e)": another word, not a typo
      ("presidnet", "president"), ("populaton", "population"),  # mangled stems, corrected as written
-     ("borders", None)],  # "orders" is one edit away, but a typo rarely hits the first letter
+     ("borders", None),  # "orders" is one edit away, but a typo rarely hits the first letter
+     ("defintion", "definition")],  # a spelling c5 folds (definition = define), though no entry writes it
 )
 def test_typo_correction_allows_few_edits(kb, word, corrected):
     _, corrections, _ = matching.query_terms(word, kb.index["postings"], kb.index["synonyms"], kb.index["written"])
     assert corrections.get(matching.tokenize(word)[0]) == (corrected and matching.tokenize(corrected)[0])
+
+
+def test_a_misspelt_function_word_is_read_as_nothing(kb):
+    terms, corrections, unknown = matching.query_terms(
+        "what is the c5+1 acutally", kb.index["postings"], kb.index["synonyms"], kb.index["written"])
+    assert terms == ["c5+1"] and corrections == {} and unknown == []
 
 
 def test_everyday_words_are_not_typo_corrected():

@@ -67,7 +67,7 @@ FLOORS = {
     "holdout39.jsonl": (0.94, 0.94, 0.03),
     "holdout40.jsonl": (0.95, 0.95, 0.03),
     "holdout41.jsonl": (0.94, 0.89, 0.06),
-    "holdout42.jsonl": (0.93, 0.95, 0.02),
+    "holdout42.jsonl": (0.95, 0.95, 0.03),
     "holdout43.jsonl": (0.95, 0.85, 0.05),
 }
 

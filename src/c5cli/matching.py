@@ -135,7 +135,7 @@ FILLER_WORDS = """explain explained explaining explains describe describes descr
     honestly literally anyway btw maybe perhaps probably apparently supposedly curious wondering confused
     wealth
     even lol lmao haha hmm um uh wait yeah kinda sorta gonna wanna gotta seriously totally quite very rather
-    nah dumb stupid silly question questions tomorrow tonight"""
+    nah dumb stupid silly question questions tomorrow tonight actual"""
 STOP_WORDS = frozenset(f"{FUNCTION_WORDS} {FILLER_WORDS}".split())
 
 #: Everyday words that ask rather than say what about ("what happened", "how many", "took part"):
@@ -687,6 +687,20 @@ def _correct(token: str, vocabulary: Iterable[str]) -> str | None:
     return min(found, key=lambda match: (match[1], -fuzz.ratio(token, match[0]), match[0]))[0]
 
 
+@functools.cache
+def _known_spellings() -> dict[str, str]:
+    """Words c5 reads though no entry may use them as written, to correct typos of: long function
+    and filler words (read as nothing, ""), and the spellings TOKEN_SYNONYMS and CONCEPTS fold
+    ("definition" -> "defin")."""
+    spellings = {}
+    for word in [*TOKEN_SYNONYMS, *(word for words in CONCEPTS.values() for word in words.split())]:
+        tokens = _scan_tokens(word)
+        if len(word) > 5 and word.isalpha() and tokens:
+            spellings[word] = tokens[0]
+    spellings.update(dict.fromkeys((word for word in STOP_WORDS if len(word) > 5), ""))
+    return spellings
+
+
 def query_terms(
     query: str, vocabulary: Mapping[str, Any], synonyms: Mapping[str, str] | None = None,
     written: Mapping[str, str] | None = None,
@@ -715,6 +729,12 @@ def query_terms(
             if fixed is None and written:
                 spelled = _correct(word, written.keys())
                 fixed = written[spelled] if spelled else None
+            if fixed is None:
+                spelled = _correct(word, _known_spellings().keys())
+                if spelled is not None and not _known_spellings()[spelled]:
+                    continue  # a misspelt function word: "acutally"
+                fixed = _known_spellings()[spelled] if spelled else None
+                fixed = fixed if fixed in vocabulary else None
         if fixed is None:
             unknown.append(token)
         else:
