@@ -14,6 +14,7 @@ from c5cli import matching
         ("unga78 summit", ["unga", "78", "summit"]),
         ("c5+1 and g20", ["c5+1", "g20"]),  # but "c5" and "g20" stay whole
         ("Hello, what is C5 plus one?", ["c5+1"]),  # an opening greeting is filler
+        ("hiya, quick q - who leads kazakhstan atm", ["presid", "kazakhstan", "current"]),
         ("how to say hello in kazakh", ["hello", "kazakh"]),  # a greeting asked about is not
         ("ministerial on 28 Feb 2023", ["ministeri", "28", "februari", "2023"]),  # month abbreviations
         ("when was it founded", ["begin"]),  # with start/launch, not "found", the past of "find"

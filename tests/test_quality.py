@@ -70,7 +70,7 @@ FLOORS = {
     "holdout42.jsonl": (0.95, 0.95, 0.03),
     "holdout43.jsonl": (0.95, 0.85, 0.05),
     "holdout44.jsonl": (0.91, 0.94, 0.06),
-    "holdout45.jsonl": (0.94, 0.95, 0.01),
+    "holdout45.jsonl": (0.95, 0.95, 0.03),
     "holdout46.jsonl": (0.88, 0.50, 0.19),
 }
 

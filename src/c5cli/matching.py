@@ -135,7 +135,7 @@ FILLER_WORDS = """explain explained explaining explains describe describes descr
     honestly literally anyway btw maybe perhaps probably apparently supposedly curious wondering confused
     wealth
     even lol lmao haha hmm um uh wait yeah kinda sorta gonna wanna gotta seriously totally quite very rather
-    nah dumb stupid silly question questions tomorrow tonight actual"""
+    nah dumb stupid silly question questions tomorrow tonight actual q qq"""
 STOP_WORDS = frozenset(f"{FUNCTION_WORDS} {FILLER_WORDS}".split())
 
 #: Everyday words that ask rather than say what about ("what happened", "how many", "took part"):
@@ -166,7 +166,7 @@ FRAMING_WORDS_TEXT = """run runs ran running appear appears appeared sit sits sa
     compare compares compared contain contains contained operate operates operated allow allows allowed
     point points pointed schedule schedules scheduled due expire expires expired remark remarks comment
     comments commented saw worth extra body bodies big large huge remind story stories receive receives
-    received receiving guy guys bit fit fits highlight highlights highlighted
+    received receiving guy guys bit fit fits highlight highlights highlighted skip skips skipped
     provide provides provided impose imposes imposed warn warns warned take takes took taken number
     side sides topic topics version versions quote quotes long"""
 
@@ -226,6 +226,7 @@ TOKEN_SYNONYMS = {
     "ppl": "people",
     "latest": "current",  # "the latest list" is the current one
     "newest": "current",
+    "atm": "current",  # "at the moment"
     "legally": "law",
     "methodology": "method",
     "oz": "ounce",  # the answers write gold output in ounces: "404,000 oz", "2.9 Moz"
@@ -355,7 +356,7 @@ _PHRASE_REWRITES = (
     ("terms", re.compile(r"\bin (?:simple|plain|basic|laymans?|everyday) terms\b"), " "),
 )
 #: A greeting that opens a question is filler; "hello" later on is what is asked about.
-_GREETING = re.compile(r"\s*(?:hello|hi|hey)\b[\s,!.]*")
+_GREETING = re.compile(r"\s*(?:hello|hi|hiya|hey|heya|howdy|yo|greetings)\b[\s,!.]*")
 #: A year pins an event as a place does ("the ministerial in February 2023", not 2026).
 _YEAR = re.compile(r"(?:19|20)\d\d")
 #: A code glued to its number, split in two: "eo14017" -> "eo 14017", "unga78" -> "unga 78"
