@@ -191,3 +191,10 @@ def test_an_entry_missing_the_named_place_never_outranks_one_that_names_it(kb):
     flags = [c.misses_place for c in ranking.candidates]
     assert flags == sorted(flags)  # every entry naming Kazakhstan first
     assert kb.document(ranking.answers(1)[0].position)["id"] == "kz-rare-earths"
+
+
+def test_a_phrase_naming_another_year_does_not_restate_the_question(kb):
+    ranking = matching.rank(kb.index, kb.document, "minerals added to the list in 2022")
+    winner = ranking.candidates[0]
+    assert kb.document(winner.position)["id"] == "usgs-list-2022"
+    assert "2025" not in ranking.candidates[1].best_phrase  # "minerals added in 2025" is passed over

@@ -856,10 +856,12 @@ def _phrase_coverage(
     postings, total, topic = index["postings"], index["count"], index["topic"]
     best, best_phrase = 0.0, ""
     max_idf = _idf(0, total) if total else 1.0
+    query_years = {t for t in query_tokens if _YEAR.fullmatch(t)}
     for phrase in [document["question"], *document.get("aliases", ())]:
         tokens = set(tokenize(phrase, index["synonyms"]))
-        if not tokens:
-            continue
+        phrase_years = {t for t in tokens if _YEAR.fullmatch(t)}
+        if not tokens or (query_years and phrase_years and not query_years & phrase_years):
+            continue  # "minerals added in 2025" does not restate a question about 2022
         mass = sum(_weight(t, _idf(_df(postings, t), total) if t in postings else max_idf * UNKNOWN_WORD_WEIGHT, topic)
                    for t in tokens)
         hit = sum(_weight(t, _idf(_df(postings, t), total), topic) for t in tokens & query_tokens)
