@@ -38,7 +38,7 @@ FLOORS = {
     "holdout10.jsonl": (0.95, 0.91, 0.04),
     "holdout11.jsonl": (0.95, 0.95, 0.03),
     "holdout12.jsonl": (0.95, 0.95, 0.03),
-    "holdout13.jsonl": (0.95, 0.93, 0.02),
+    "holdout13.jsonl": (0.97, 0.93, 0.02),
     "holdout14.jsonl": (0.95, 0.88, 0.06),
     "holdout15.jsonl": (0.95, 0.95, 0.03),
     "holdout16.jsonl": (0.98, 0.96, 0.03),
@@ -69,7 +69,7 @@ FLOORS = {
     "holdout41.jsonl": (0.94, 0.89, 0.06),
     "holdout42.jsonl": (0.95, 0.95, 0.03),
     "holdout43.jsonl": (0.95, 0.85, 0.05),
-    "holdout44.jsonl": (0.91, 0.94, 0.06),
+    "holdout44.jsonl": (0.94, 0.94, 0.03),
     "holdout45.jsonl": (0.95, 0.95, 0.03),
     "holdout46.jsonl": (0.88, 0.50, 0.19),
 }

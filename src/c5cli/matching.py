@@ -120,7 +120,7 @@ FUNCTION_WORDS = """a about actually all also am an and any anything are as at b
     these they thing things this those to too u want was we were what whats when where
     which while who whom whose why will with would wonder you your exactly wat wht whos wheres hows
     regarding concerning each every up pls plz thx thanks here both either neither according off
-    he she his her him hers himself herself itself themselves during behind alongside else together
+    he she his her him hers himself herself itself themselves during behind alongside else together between
     im ive youre dont doesnt didnt isnt arent wasnt cant wont thats theres lets waht whta teh hte hwo wich
     wut abt r ur asap"""
 #: Words about the answer wanted, the asker or the chat around a question ("in plain English",
@@ -166,7 +166,8 @@ FRAMING_WORDS_TEXT = """run runs ran running appear appears appeared sit sits sa
     compare compares compared contain contains contained operate operates operated allow allows allowed
     point points pointed schedule schedules scheduled due expire expires expired remark remarks comment
     comments commented saw worth extra body bodies big large huge remind story stories receive receives
-    received receiving guy guys bit fit fits highlight highlights highlighted skip skips skipped
+    received receiving guy guys bit fit fits highlight highlights highlighted skip skips skipped link links
+    linked connection connections relationship relation
     provide provides provided impose imposes imposed warn warns warned take takes took taken number
     side sides topic topics version versions quote quotes long"""
 
