@@ -289,70 +289,77 @@ _SPELLING_REWRITES = (
     # possessive "'s" goes; other apostrophes are dropped ("so'm" -> "som")
     ("'", re.compile(r"'s\b|'"), ""),
 )
-#: Phrasings that ask for something other than their words say.
+#: Phrasings that ask for something other than their words say, grouped by what they do.
 _PHRASE_REWRITES = (
+    # Names. One of several words is one thing, so it weighs as one word: "Who designed the
+    # Kennedy Center?" shares one word with the business-conference answer, not two.
+    (" ", re.compile(r"\b(new york|white house|kennedy center|oval office|east room|mountain pass|belt and road|"
+                     r"abraham accords|deal zone|caspian policy center)\b"),
+     lambda name: name.group(1).replace(" ", "")),
     # C5+1 meets "at the UN" only at the General Assembly; "united" alone is the US
     ("nations", re.compile(r"\bunited nations\b"), "unga"),
-    # "who has the most rare earths" asks for the largest holder ("the most important" stays)
-    ("most", re.compile(r"\b(has|have|had|holds?|with|owns?|got|gets) the most\b"), r"\g<1> the largest"),
+    # "Washington" is the US government unless it is a place ("in Washington")
+    ("washington", re.compile(r"(?<!\bin )(?<!\bat )(?<!\bto )(?<!\bfrom )\bwashington\b"), "us"),
+
+    # What is asked.
     # "who runs Kyrgyzstan" asks for its leader, not for whatever Kyrgyzstan "runs"
     ("who", re.compile(r"\bwho (?:runs|rules) (?=\w+stan\b|the country\b)"), "who leads "),
+    ("charge", re.compile(r"\b(?:is |are )?in charge of\b"), "leads"),
+    # "who has the most rare earths" asks for the largest holder ("the most important" stays)
+    ("most", re.compile(r"\b(has|have|had|holds?|with|owns?|got|gets) the most\b"), r"\g<1> the largest"),
+    # "how big is it" asks for area; "the big summit" is just big
+    ("how", re.compile(r"\bhow (?:big|large)\b"), "how area"),
+    ("which", re.compile(r"\bwhich is (?:bigger|larger|smaller)\b"), "which area"),
+    # "how many people in X" asks for its population ("how many people work at X" does not)
+    ("how many", re.compile(r"\bhow many (?:people|ppl|inhabitants|residents|citizens)(?= in\b| does\b| do\b)"),
+     r"\g<0> population"),
+    # "how much money" asks for an amount of funding; "money" alone asks for a currency
+    ("how much", re.compile(r"\bhow much (?:money|cash)\b"), "how much funding"),
+    # "what came out of the summit" asks for its outcome; "set up" is established
+    ("out of", re.compile(r"\b(?:come|comes|came|coming) out of\b"), "outcome of"),
+    ("set up", re.compile(r"\bset up\b"), "established"),
+    ("around", re.compile(r"\b(?:been )?around since\b"), "began"),
+    ("to ", re.compile(r"\b(?:meant|supposed|designed|intended) to (?:achieve|do|accomplish)\b"), "aim"),
+    ("make", re.compile(r"\bmakes? up the\b"), "members of the"),  # "which countries make up the C5"
     # "put forward" and "came up with" propose; "keep going" and "carry on" continue
     ("forward", re.compile(r"\b(?:put|puts|putting) forward\b"), "proposed"),
     ("up with", re.compile(r"\b(?:come|comes|came|coming) up with\b"), "proposed"),
     ("going", re.compile(r"\b(?:keeps?|kept|keeping) going\b"), "continue"),
-    ("still", re.compile(r"\bstill (?:going|active|running|alive|happening|ongoing|operating|working)\b"), "still continue"),
-    # "what came out of the summit" asks for its outcome; "set up" is established
-    ("out of", re.compile(r"\b(?:come|comes|came|coming) out of\b"), "outcome of"),
-    ("set up", re.compile(r"\bset up\b"), "established"),
     ("carr", re.compile(r"\bcarr(?:y|ies|ied|ying) on\b"), "continue"),
-    # how a material is mined or made, what it is made of or used for, is a science question: the
-    # knowledge base would have to say "science" to answer it ("How is graphite mined?"); "how was
-    # the list made" and "how does the dialogue work" ask about policy, so they are left alone
+    ("still", re.compile(r"\bstill (?:going|active|running|alive|happening|ongoing|operating|working)\b"), "still continue"),
+    # a rule that "came into force" or "took effect" became effective; one still "in force" remains
+    ("force", re.compile(r"\b(?:come|comes|came|coming) into force\b"), "effective"),
+    ("effect", re.compile(r"\b(?:take|takes|took|taken|taking) effect\b"), "effective"),
+    ("force", re.compile(r"\bin force\b"), "remain"),
+
+    # Questions no entry answers. How a material is mined or made, what it is made of or used
+    # for, is a science question: the knowledge base would have to say "science" to answer it
+    # ("How is graphite mined?"); "how was the list made" and "how does the dialogue work" ask
+    # about policy, so they are left alone. "How do I..." asks for instructions ("how would you
+    # describe it" is fine).
     ("how", re.compile(r"\bhow (?:is|are) (?:[\w+-]+ ){1,5}?(?:made|mined|refined|separated|extracted|smelted|"
                        r"formed|enriched|processed|used|recycled|manufactured|purified)\b"), r"\g<0> science"),
     ("made of", re.compile(r"\bmade of\b"), "made of science"),
     ("used for", re.compile(r"\bused for\b"), "used for science"),
     ("uses", re.compile(r"\buses(?=\s+(?:in|of|for)\b|\s*[?.!]?\s*$)"), "uses science"),  # the noun, not "X uses the som"
-    # a rule that "came into force" or "took effect" became effective; one still "in force" remains
-    ("force", re.compile(r"\b(?:come|comes|came|coming) into force\b"), "effective"),
-    ("effect", re.compile(r"\b(?:take|takes|took|taken|taking) effect\b"), "effective"),
-    ("force", re.compile(r"\bin force\b"), "remain"),
-    # "how much money" asks for an amount of funding; "money" alone asks for a currency
-    ("how much", re.compile(r"\bhow much (?:money|cash)\b"), "how much funding"),
-    # a name of several words is one thing, so it weighs as one word: "Who designed the Kennedy
-    # Center?" shares one word with the business-conference answer, not two
-    (" ", re.compile(r"\b(new york|white house|kennedy center|oval office|east room|mountain pass|belt and road|"
-                     r"abraham accords|deal zone|caspian policy center)\b"),
-     lambda name: name.group(1).replace(" ", "")),
-    # "Washington" is the US government unless it is a place ("in Washington")
-    ("washington", re.compile(r"(?<!\bin )(?<!\bat )(?<!\bto )(?<!\bfrom )\bwashington\b"), "us"),
-    # "how big is it" asks for area; "the big summit" is just big
-    ("how", re.compile(r"\bhow (?:big|large)\b"), "how area"),
-    # "how many people in X" asks for its population ("how many people work at X" does not)
-    ("how many", re.compile(r"\bhow many (?:people|ppl|inhabitants|residents|citizens)(?= in\b| does\b| do\b)"),
-     r"\g<0> population"),
-    ("which", re.compile(r"\bwhich is (?:bigger|larger|smaller)\b"), "which area"),
-    # casual phrasings of plain questions
+    ("how", re.compile(r"\bhow (?:do|should) (?:i|we|you)\b"), r"\g<0> instructions"),
+
+    # Casual phrasings of plain questions.
     ("deal with", re.compile(r"\bwhat(?: is)? the deal with\b"), "what is"),
     ("sum", re.compile(r"\bsums? up\b"), "summarise"),  # not the Uzbek sum
-    ("to ", re.compile(r"\b(?:meant|supposed|designed|intended) to (?:achieve|do|accomplish)\b"), "aim"),
-    ("make", re.compile(r"\bmakes? up the\b"), "members of the"),  # "which countries make up the C5"
-    # the asker's own task says nothing about what is asked ("I'm writing a report")
-    ("for ", re.compile(r"\bfor (?:a|an|my|our) (?:report|paper|essay|article|piece|project|class)\b"), " "),
-    ("writing", re.compile(r"\bwriting (?:a|an|my|our) (?:report|paper|essay|article|piece|project)\b"), " "),
-    # "how do I ..." asks for instructions, which no entry gives ("how would you describe it" is fine)
-    ("how", re.compile(r"\bhow (?:do|should) (?:i|we|you)\b"), r"\g<0> instructions"),
     (" up", re.compile(r"\b(?:dig|digs|digging|dug) up\b"), "produce"),
     (" up", re.compile(r"\b(?:show|shows|showed|shown|showing|turn|turns|turned|turning) up\b"), "attended"),
-    ("charge", re.compile(r"\b(?:is |are )?in charge of\b"), "leads"),
-    ("around", re.compile(r"\b(?:been )?around since\b"), "began"),
     ("cut", re.compile(r"\bmade the cut\b"), " "),
     ("ground", re.compile(r"\bin the ground\b"), "reserves"),
     ("days", re.compile(r"\bthese days\b"), "current"),
     ("now", re.compile(r"\b(?:nowadays|right now)\b"), "current"),
-    # "current affairs" names an exam subject, not what is asked ("current" alone is: the current list);
-    # "in simple terms" asks for a kind of answer ("terms" alone is asked about: the deal's terms)
+
+    # Words about the asker or the answer wanted. The asker's own task says nothing about what is
+    # asked ("I'm writing a report"); "current affairs" names an exam subject ("current" alone is
+    # asked about: the current list); "in simple terms" asks for a kind of answer ("terms" alone
+    # is asked about: the deal's terms).
+    ("for ", re.compile(r"\bfor (?:a|an|my|our) (?:report|paper|essay|article|piece|project|class)\b"), " "),
+    ("writing", re.compile(r"\bwriting (?:a|an|my|our) (?:report|paper|essay|article|piece|project)\b"), " "),
     ("affairs", re.compile(r"\bcurrent affairs\b"), " "),
     ("terms", re.compile(r"\bin (?:simple|plain|basic|laymans?|everyday) terms\b"), " "),
 )
