@@ -211,6 +211,7 @@ TOKEN_SYNONYMS = {
     "governs": "leader",  # "government" stays itself
     "un": "unga",  # see the "united nations" rewrite
     "legal": "law",
+    "legally": "law",
     "statutory": "law",
     "partisan": "bipartisan",  # a question about partisanship is answered by "bipartisan interest"
     "criteria": "define",  # the criteria for a critical mineral are its definition
@@ -218,6 +219,9 @@ TOKEN_SYNONYMS = {
     "formal": "official",  # "Kazakhstan's formal name"
     "resource": "mineral",  # "Turkmenistan's main resources"; "mineral resources" are minerals
     "resources": "minerals",
+    "latest": "current",  # "the latest list" is the current one
+    "newest": "current",
+    "methodology": "method",
     # texting abbreviations
     "govt": "government",
     "gov": "government",
@@ -225,11 +229,7 @@ TOKEN_SYNONYMS = {
     "yr": "year",
     "yrs": "years",
     "ppl": "people",
-    "latest": "current",  # "the latest list" is the current one
-    "newest": "current",
     "atm": "current",  # "at the moment"
-    "legally": "law",
-    "methodology": "method",
     "oz": "ounce",  # the answers write gold output in ounces: "404,000 oz", "2.9 Moz"
     "budget": "funding",
     "land": "area",  # "land area", "how much land"
@@ -442,7 +442,8 @@ CONCEPTS = {
 _CONCEPT_OF = {_fold(word): _fold(head) for head, words in CONCEPTS.items() for word in words.split()}
 
 
-def _rewrite(text: str, rewrites: Iterable[tuple[str, re.Pattern[str], str]]) -> str:
+def _rewrite(text: str, rewrites: Iterable[tuple[str, re.Pattern[str], Any]]) -> str:
+    """Apply each rewrite whose trigger the text contains (a replacement string or function)."""
     for trigger, pattern, replacement in rewrites:
         if trigger in text:
             text = pattern.sub(replacement, text)
@@ -567,7 +568,8 @@ def build_index(
             frequencies[token].append(tf)
     average = sum(lengths) / len(lengths) if lengths else 1.0
     # required words that are not countries, so the members entry does not speak for them
-    not_countries = frozenset(synonyms.get(t, t) for t in [*_scan_tokens(f"{CITY_NAMES} {BLOC_NAMES} {OFF_TOPIC_WORDS}"), *MINERALS])
+    named = [*_scan_tokens(f"{CITY_NAMES} {BLOC_NAMES} {OFF_TOPIC_WORDS}"), *MINERALS]
+    not_countries = frozenset(synonyms.get(t, t) for t in named)
     return {
         "postings": {token: (positions[token].tobytes(), frequencies[token].tobytes()) for token in positions},
         "lengths": lengths.tobytes(),
@@ -739,11 +741,12 @@ def query_terms(
                 spelled = _correct(word, written.keys())
                 fixed = written[spelled] if spelled else None
             if fixed is None:
-                spelled = _correct(word, _known_spellings().keys())
-                if spelled is not None and not _known_spellings()[spelled]:
+                spellings = _known_spellings()
+                spelled = _correct(word, spellings.keys())
+                if spelled is not None and not spellings[spelled]:
                     continue  # a misspelt function word: "acutally"
-                fixed = _known_spellings()[spelled] if spelled else None
-                fixed = fixed if fixed in vocabulary else None
+                if spelled is not None and spellings[spelled] in vocabulary:
+                    fixed = spellings[spelled]
         if fixed is None:
             unknown.append(token)
         else:
