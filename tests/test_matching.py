@@ -25,6 +25,7 @@ from c5cli import matching
         ("the 5 countries", ["five", "countri"]),  # digits meet the words answers spell
         ("when did it kick off", ["begin"]),
         ("who suggested it, and who inked the deal", ["propos", "sign", "agreement"]),
+        ("the uzbek minerals memo", ["uzbek", "miner", "agreement"]),
         ("im confused, honestly: c5+1 definition?", ["c5+1", "defin"]),  # chat goes; definition = define
         ("fact check: an overview of ericen", ["ericen"]),  # so do words about the kind of answer wanted
         ("kazakhstan's mineral resources, according to you", ["kazakhstan", "miner", "miner"]),  # resources are minerals

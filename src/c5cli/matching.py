@@ -405,7 +405,7 @@ CONCEPTS = {
     "member": "member members membership belong belongs part",
     "currency": "currency currencies money cash pay",
     "president": "president presidents leader leaders ruler rulers",
-    "agreement": "agreement agreements agree agrees agreed deal deals memorandum memoranda mou pact",
+    "agreement": "agreement agreements agree agrees agreed deal deals memorandum memoranda memo memos mou pact",
     "control": "control controls controlled controlling restrict restricts restricted restriction restrictions "
                "curb curbs limit limits ban bans banned prohibit prohibits prohibited embargo",
     "share": "share shares percent percentage fraction proportion stake stakes",
