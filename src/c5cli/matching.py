@@ -106,6 +106,13 @@ OFF_TOPIC_WORDS = """birthday born age wife husband children kids family married
     password router map tall height science chemistry
     instructions revenue revenues profit profits earnings ceo founder founders architect logo website
     employees employee workforce melting boiling temperature density atomic renamed"""
+#: A mineral is a subject an answer must name, as a place is: the rare-earth reserves entry does
+#: not answer "Which country has the most gold reserves?".
+MINERAL_NAMES = """gold silver copper uranium tungsten antimony gallium germanium graphite lithium
+    cobalt nickel zinc chromium iodine bromine helium potash rhenium strontium mercury molybdenum aluminium
+    bauxite coal iron platinum palladium manganese titanium vanadium tin beryllium boron phosphate silicon
+    tellurium arsenic barite fluorspar niobium tantalum zirconium hafnium indium magnesium bismuth cesium
+    rubidium scandium yttrium diamonds"""
 #: A typo-corrected word counts for this much of a correctly spelled one.
 CORRECTION_DISCOUNT = 0.9
 #: Only this many distinct query words are considered (bounds work on huge input).
@@ -500,14 +507,6 @@ def _scan_tokens(text: str) -> list[str]:
     return [token for _, token in _scan_words(text)]
 
 
-#: A mineral is a subject an answer must name, as a place is: the rare-earth reserves entry does
-#: not answer "Which country has the most gold reserves?".
-MINERALS = frozenset(_scan_tokens("""gold silver copper uranium tungsten antimony gallium germanium graphite lithium
-    cobalt nickel zinc chromium iodine bromine helium potash rhenium strontium mercury molybdenum aluminium
-    bauxite coal iron platinum palladium manganese titanium vanadium tin beryllium boron phosphate silicon
-    tellurium arsenic barite fluorspar niobium tantalum zirconium hafnium indium magnesium bismuth cesium
-    rubidium scandium yttrium diamonds"""))
-
 
 #: Candidates' phrases recur across the questions of one `ask -` run; building an index does not reuse.
 _cached_words = functools.lru_cache(maxsize=1 << 14)(_scan_words)
@@ -533,7 +532,7 @@ def build_index(
 
     ``topic`` names the setting nearly every question shares ("the five Central Asian
     countries"); its words are context, so they count as light words.
-    ``entities`` are names (countries). With PLACE_NAMES, CITY_NAMES, OFF_TOPIC_WORDS and MINERALS they
+    ``entities`` are names (countries). With PLACE_NAMES, CITY_NAMES, OFF_TOPIC_WORDS and MINERAL_NAMES they
     make the words an answer must mention when a question uses them: Kazakhstan's minerals do
     not answer a question about Tajikistan. A document marked ``any_country`` (who is and is not
     a member) speaks to every place, named in it or not.
@@ -568,8 +567,8 @@ def build_index(
             frequencies[token].append(tf)
     average = sum(lengths) / len(lengths) if lengths else 1.0
     # required words that are not countries, so the members entry does not speak for them
-    named = [*_scan_tokens(f"{CITY_NAMES} {BLOC_NAMES} {OFF_TOPIC_WORDS}"), *MINERALS]
-    not_countries = frozenset(synonyms.get(t, t) for t in named)
+    not_countries = frozenset(synonyms.get(t, t)
+                              for t in _scan_tokens(f"{CITY_NAMES} {BLOC_NAMES} {OFF_TOPIC_WORDS} {MINERAL_NAMES}"))
     return {
         "postings": {token: (positions[token].tobytes(), frequencies[token].tobytes()) for token in positions},
         "lengths": lengths.tobytes(),
